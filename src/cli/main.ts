@@ -1,0 +1,64 @@
+/**
+ * The eks-auth command line. Thin: commander parses, each command's module is imported only when
+ * that command runs, so `token` never pays for the verifier or the server and vice versa.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { reportError } from './output.js';
+
+export const VERSION = '0.1.0';
+
+function collectVerbose(program: Command): boolean {
+  return Boolean(program.opts().verbose);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('eks-auth')
+    .description('Amazon EKS authentication: kubectl credential plugin and token verifier')
+    .version(VERSION, '--version')
+    .option('-v, --verbose', 'explain what happens on stderr; full error details')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      // One readable line for usage errors, in our own format (see main()).
+      outputError: () => {},
+    });
+
+  program
+    .command('token')
+    .description('print an ExecCredential (or just the token) for kubectl')
+    .addOption(new Option('-i, --cluster-id <id>', 'cluster name or ID (signed as x-k8s-aws-id)').env('KUBERNETES_AWS_AUTHENTICATOR_CLUSTER_ID'))
+    .option('--cluster-name <name>', 'alias of --cluster-id, as in "aws eks get-token"')
+    .option('--region <region>', 'AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile\'s region; none: global STS)')
+    .option('--profile <name>', 'AWS profile (default: AWS_PROFILE, then the default chain)')
+    .option('-r, --role <arn>', 'IAM role to assume before signing')
+    .option('--role-arn <arn>', 'alias of --role, as in "aws eks get-token"')
+    .option('-e, --external-id <id>', 'external ID for the assumed role')
+    .addOption(new Option('-s, --session-name <name>', 'session name for the assumed role (default EKSGetTokenAuth)').conflicts('forwardSessionName'))
+    .option('--forward-session-name', 'use the caller\'s own role session name for the assumed role')
+    .option('--token-only', 'print only the token, not an ExecCredential')
+    .addOption(new Option('--api-version <version>', 'force the ExecCredential apiVersion').choices(['v1', 'v1beta1']))
+    .addOption(new Option('--output <format>', 'accepted for "aws eks get-token" compatibility').choices(['json']).hideHelp())
+    .action(async (opts: Record<string, unknown>) => {
+      const { runToken } = await import('./token.js');
+      await runToken(opts, { verbose: collectVerbose(program) });
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      if (err.exitCode === 0) return 0;
+      const command = argv.slice(2).find((a) => !a.startsWith('-')) ?? '';
+      process.stderr.write(`eks-auth: ${err.message.replace(/^error: /, '')} (see "eks-auth ${command ? `${command} ` : ''}--help")\n`);
+      return 2;
+    }
+    return reportError(err, argv.includes('--verbose') || argv.includes('-v'));
+  }
+}

@@ -1,0 +1,56 @@
+import { EksAuthError } from '../errors.js';
+import { EXEC_API_V1, EXEC_API_V1BETA1, formatExecCredential, parseExecInfo } from '../token/exec-credential.js';
+import { createLogger } from '../token/credentials.js';
+import { getToken } from '../token/get-token.js';
+
+interface TokenFlags {
+  clusterId?: string;
+  clusterName?: string;
+  region?: string;
+  profile?: string;
+  role?: string;
+  roleArn?: string;
+  externalId?: string;
+  sessionName?: string;
+  forwardSessionName?: boolean;
+  tokenOnly?: boolean;
+  apiVersion?: 'v1' | 'v1beta1';
+}
+
+function pick(a: string | undefined, b: string | undefined, names: string): string | undefined {
+  if (a !== undefined && b !== undefined && a !== b) throw new EksAuthError('USAGE', `${names} name the same thing but differ: pass one of them`);
+  return a ?? b;
+}
+
+async function promptOnStderr(question: string): Promise<string> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: Boolean(process.stdin.isTTY) });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
+}
+
+export async function runToken(rawFlags: Record<string, unknown>, ctx: { verbose: boolean }): Promise<void> {
+  const flags = rawFlags as TokenFlags;
+  const execInfo = parseExecInfo(process.env.KUBERNETES_EXEC_INFO);
+  if (execInfo.warning) process.stderr.write(`eks-auth: warning: ${execInfo.warning}\n`);
+  const apiVersion = flags.apiVersion === 'v1' ? EXEC_API_V1 : flags.apiVersion === 'v1beta1' ? EXEC_API_V1BETA1 : execInfo.apiVersion;
+  // kubectl says whether stdin is the user's terminal; without exec info, look for ourselves.
+  const interactive = execInfo.interactive ?? Boolean(process.stdin.isTTY);
+
+  const result = await getToken({
+    clusterId: pick(flags.clusterId, flags.clusterName, '--cluster-id and --cluster-name') ?? '',
+    region: flags.region,
+    profile: flags.profile,
+    roleArn: pick(flags.role, flags.roleArn, '--role and --role-arn'),
+    externalId: flags.externalId,
+    sessionName: flags.sessionName,
+    forwardSessionName: flags.forwardSessionName,
+    interactive,
+    prompt: promptOnStderr,
+    logger: createLogger(ctx.verbose),
+  });
+  process.stdout.write(flags.tokenOnly ? `${result.token}\n` : formatExecCredential({ token: result.token, expiresAt: result.expiresAt, apiVersion }));
+}

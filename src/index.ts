@@ -1,0 +1,18 @@
+/**
+ * eks-auth as a library. Everything here is stable API; the CLI is a thin layer over it.
+ */
+export { getToken, TOKEN_LIFETIME_MS, type GetTokenOptions, type TokenResult } from './token/get-token.js';
+export {
+  formatExecCredential,
+  parseExecInfo,
+  EXEC_API_V1,
+  EXEC_API_V1BETA1,
+  EXEC_API_V1ALPHA1,
+  type ExecCredentialApiVersion,
+  type ExecInfo,
+} from './token/exec-credential.js';
+export { encodeToken, decodeToken, TOKEN_PREFIX, CLUSTER_ID_HEADER, type SigningCredentials } from './token/presign.js';
+export { resolveStsEndpoint, type StsEndpoint, type StsEndpointSettings } from './token/sts-endpoint.js';
+export type { ResolvedCredentials, Logger } from './token/credentials.js';
+export { PARTITIONS, PARTITION_IDS, type PartitionId } from './aws/partitions.js';
+export { EksAuthError, isEksAuthError, type EksAuthErrorCode } from './errors.js';

@@ -1,0 +1,182 @@
+/**
+ * Credential resolution for `token`: the SDK's default chain (loaded only on a cache miss), an
+ * optional AssumeRole, and the translation of SDK failures into one actionable line each.
+ * Heavy modules are imported lazily so a command that does not need them never loads them.
+ */
+import { EksAuthError } from '../errors.js';
+import type { SigningCredentials } from './presign.js';
+
+export interface ResolvedCredentials extends SigningCredentials {
+  expiration?: Date | undefined;
+}
+
+export interface Logger {
+  debug(...args: unknown[]): void;
+  info(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+}
+
+/** A logger that says nothing unless verbose: the SDK must never write to stderr on its own. */
+export function createLogger(verbose: boolean, write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
+  const emit = (level: string) => (...args: unknown[]) => {
+    if (verbose) write(`eks-auth [${level}] ${args.map((a) => (typeof a === 'string' ? a : safeDescribe(a))).join(' ')}\n`);
+  };
+  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
+}
+
+function safeDescribe(value: unknown): string {
+  if (value instanceof Error) return `${value.name}: ${value.message}`;
+  // Objects from the SDK may hold credentials: describe their shape, never their values.
+  if (value && typeof value === 'object') return `{${Object.keys(value).join(', ')}}`;
+  return String(value);
+}
+
+/** The sources the default chain tries, in order, for the "no credentials" message. */
+export const CREDENTIAL_SOURCES =
+  'environment (AWS_ACCESS_KEY_ID), shared config and credentials files (SSO, credential_process, role_arn), web identity token (AWS_WEB_IDENTITY_TOKEN_FILE), container (ECS/EKS Pod Identity) and EC2 instance metadata';
+
+export interface SourceCredentialOptions {
+  /** Profile named with --profile; AWS_PROFILE is honoured by the chain itself. */
+  profile?: string | undefined;
+  profileName: string;
+  region?: string | undefined;
+  /** Whether a prompt may be shown (MFA). */
+  interactive: boolean;
+  clusterId: string;
+  logger: Logger;
+  /** Reads one line from the user; used for the MFA code. */
+  prompt?: (question: string) => Promise<string>;
+}
+
+export async function resolveSourceCredentials(opts: SourceCredentialOptions): Promise<ResolvedCredentials> {
+  const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
+  const mfaCodeProvider = async (serial: string): Promise<string> => {
+    if (!opts.interactive || !opts.prompt) {
+      throw new EksAuthError(
+        'MFA_REQUIRED',
+        `profile "${opts.profileName}" needs an MFA code for ${serial}, but no terminal is available to ask for it (kubeconfig interactiveMode Never, or stdin is not a TTY): set interactiveMode: IfAvailable in the kubeconfig's exec entry, or run "eks-auth token -i ${opts.clusterId} --profile ${opts.profileName}" in a terminal once to cache the role's credentials`,
+      );
+    }
+    const code = (await opts.prompt(`MFA code for ${serial}: `)).trim();
+    if (!/^\d{6}$/.test(code)) throw new EksAuthError('MFA_REQUIRED', `"${code}" is not a 6-digit MFA code for ${serial}`);
+    return code;
+  };
+  try {
+    const provider = fromNodeProviderChain({
+      ...(opts.profile ? { profile: opts.profile } : {}),
+      mfaCodeProvider,
+      logger: opts.logger,
+      clientConfig: { region: opts.region ?? 'us-east-1', logger: opts.logger },
+    });
+    const creds = await provider();
+    return {
+      accessKeyId: creds.accessKeyId,
+      secretAccessKey: creds.secretAccessKey,
+      sessionToken: creds.sessionToken,
+      expiration: creds.expiration,
+    };
+  } catch (err) {
+    throw translateCredentialError(err, opts.profileName);
+  }
+}
+
+/** Maps SDK credential failures to one line saying what is wrong and what to run. */
+export function translateCredentialError(err: unknown, profileName: string): EksAuthError {
+  if (err instanceof EksAuthError) return err;
+  const e = err as { name?: string; message?: string; Code?: string };
+  const message = String(e?.message ?? err);
+  if (/sso/i.test(message) && /(expired|invalid|not found|sso login)/i.test(message)) {
+    return new EksAuthError('SSO_SESSION_EXPIRED', `the SSO session for profile "${profileName}" has expired or is missing: run "aws sso login --profile ${profileName}"`, { cause: err });
+  }
+  if (/Could not load credentials from any providers/.test(message)) {
+    return new EksAuthError('NO_CREDENTIALS', `no AWS credentials found; tried ${CREDENTIAL_SOURCES}. Set AWS_PROFILE or pass --profile, or run "aws configure"`, { cause: err });
+  }
+  if (e?.name === 'AccessDenied' || e?.Code === 'AccessDenied') {
+    return new EksAuthError('ASSUME_ROLE_DENIED', `assuming the role of profile "${profileName}" was denied: ${message}`, { cause: err });
+  }
+  if (e?.name === 'ExpiredToken' || e?.name === 'ExpiredTokenException') {
+    return new EksAuthError('CREDENTIALS_ERROR', `the credentials of profile "${profileName}" have expired: refresh them (for example "aws sso login --profile ${profileName}") and try again`, { cause: err });
+  }
+  return new EksAuthError('CREDENTIALS_ERROR', `could not get credentials for profile "${profileName}": ${message}`, { cause: err });
+}
+
+export interface AssumeRoleOptions {
+  roleArn: string;
+  externalId?: string | undefined;
+  sessionName?: string | undefined;
+  forwardSessionName?: boolean | undefined;
+  region?: string | undefined;
+  logger: Logger;
+}
+
+/**
+ * The session name `aws eks get-token --role-arn` uses, so CloudTrail and aws-auth
+ * `{{SessionName}}` mappings see the same name whichever tool made the token.
+ */
+export const DEFAULT_ROLE_SESSION_NAME = 'EKSGetTokenAuth';
+
+/**
+ * AssumeRole through the SDK's STS client. AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL redirect this
+ * call (the SDK honours them), but never the host inside the token.
+ */
+export async function assumeRole(source: ResolvedCredentials, opts: AssumeRoleOptions): Promise<ResolvedCredentials> {
+  const { STSClient, AssumeRoleCommand, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  const client = new STSClient({
+    region: opts.region ?? 'us-east-1',
+    credentials: source,
+    logger: opts.logger,
+    maxAttempts: 3,
+  });
+  try {
+    let sessionName = opts.sessionName ?? DEFAULT_ROLE_SESSION_NAME;
+    if (opts.forwardSessionName) {
+      const caller = await callSts(() => client.send(new GetCallerIdentityCommand({})), 'GetCallerIdentity');
+      sessionName = sessionNameFromArn(caller.Arn ?? '');
+    }
+    const out = await callSts(
+      () =>
+        client.send(
+          new AssumeRoleCommand({
+            RoleArn: opts.roleArn,
+            RoleSessionName: sessionName,
+            ...(opts.externalId ? { ExternalId: opts.externalId } : {}),
+          }),
+        ),
+      'AssumeRole',
+      opts.roleArn,
+    );
+    const c = out.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey) {
+      throw new EksAuthError('STS_CALL_FAILED', `STS AssumeRole for ${opts.roleArn} returned no credentials`);
+    }
+    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+  } finally {
+    client.destroy();
+  }
+}
+
+/** The session name of an assumed-role ARN, for --forward-session-name. */
+export function sessionNameFromArn(arn: string): string {
+  const match = /^arn:[\w-]+:sts::\d{12}:assumed-role\/(?:.+\/)?[^/]+\/([^/]+)$/.exec(arn);
+  if (!match) {
+    throw new EksAuthError('USAGE', `--forward-session-name needs assumed-role credentials, but the caller is ${arn || 'unknown'}: drop the flag or pass -s <name>`);
+  }
+  return match[1]!;
+}
+
+async function callSts<T>(call: () => Promise<T>, operation: string, roleArn?: string): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof EksAuthError) throw err;
+    const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+    if (operation === 'AssumeRole' && (e.name === 'AccessDenied' || e.$metadata?.httpStatusCode === 403)) {
+      throw new EksAuthError('ASSUME_ROLE_DENIED', `STS denied AssumeRole on ${roleArn}: ${e.message ?? e.name}`, { cause: err });
+    }
+    if (e.name === 'ExpiredToken' || e.name === 'InvalidClientTokenId') {
+      throw new EksAuthError('CREDENTIALS_ERROR', `STS ${operation} rejected the source credentials (${e.name}): ${e.message ?? ''}`.trim(), { cause: err });
+    }
+    throw new EksAuthError('STS_CALL_FAILED', `STS ${operation}${roleArn ? ` for ${roleArn}` : ''} failed: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`, { cause: err });
+  }
+}
