@@ -21,3 +21,7 @@ await build({
   // Some SDK modules still `require` Node built-ins; give ESM chunks a require.
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
 });
+
+// Type declarations for library users (src/index.ts and what it exports).
+const { execFileSync } = await import('node:child_process');
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });

@@ -56,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end through here with exit code 0.
       if (err.exitCode === 0) return 0;
       const command = argv.slice(2).find((a) => !a.startsWith('-')) ?? '';
-      process.stderr.write(`eks-auth: ${err.message.replace(/^error: /, '')} (see "eks-auth ${command ? `${command} ` : ''}--help")\n`);
+      process.stderr.write(`eks-auth: ${err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')} (see "eks-auth ${command ? `${command} ` : ''}--help")\n`);
       return 2;
     }
     return reportError(err, argv.includes('--verbose') || argv.includes('-v'));

@@ -1,4 +1,4 @@
-import { getProfileName, parseKnownFiles } from '@smithy/core/config';
+import { parseKnownFiles } from '@smithy/core/config';
 import { EksAuthError } from '../errors.js';
 import type { StsEndpointSettings } from './sts-endpoint.js';
 
@@ -40,9 +40,13 @@ function regionalEndpointsSetting(value: string | undefined, source: string): 'r
  * up in instance metadata: off EC2 that probe costs seconds, and the token does not need it.
  */
 export async function loadProfileSettings(opts: { profile?: string | undefined; region?: string | undefined }, env: Env = process.env): Promise<ProfileSettings> {
-  const profileName = getProfileName({ profile: opts.profile });
+  const profileName = opts.profile || env.AWS_PROFILE || 'default';
   const profileNamed = Boolean(opts.profile || env.AWS_PROFILE);
-  const profiles = await parseKnownFiles({ profile: profileName });
+  const profiles = await parseKnownFiles({
+    profile: profileName,
+    ...(env.AWS_SHARED_CREDENTIALS_FILE ? { filepath: env.AWS_SHARED_CREDENTIALS_FILE } : {}),
+    ...(env.AWS_CONFIG_FILE ? { configFilepath: env.AWS_CONFIG_FILE } : {}),
+  });
   const profile = profiles[profileName];
   if (profileNamed && profile === undefined) {
     throw new EksAuthError(

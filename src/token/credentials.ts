@@ -171,10 +171,10 @@ async function callSts<T>(call: () => Promise<T>, operation: string, roleArn?: s
   } catch (err) {
     if (err instanceof EksAuthError) throw err;
     const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-    if (operation === 'AssumeRole' && (e.name === 'AccessDenied' || e.$metadata?.httpStatusCode === 403)) {
+    if (operation === 'AssumeRole' && e.name === 'AccessDenied') {
       throw new EksAuthError('ASSUME_ROLE_DENIED', `STS denied AssumeRole on ${roleArn}: ${e.message ?? e.name}`, { cause: err });
     }
-    if (e.name === 'ExpiredToken' || e.name === 'InvalidClientTokenId') {
+    if (e.name === 'ExpiredToken' || e.name === 'InvalidClientTokenId' || e.name === 'SignatureDoesNotMatch') {
       throw new EksAuthError('CREDENTIALS_ERROR', `STS ${operation} rejected the source credentials (${e.name}): ${e.message ?? ''}`.trim(), { cause: err });
     }
     throw new EksAuthError('STS_CALL_FAILED', `STS ${operation}${roleArn ? ` for ${roleArn}` : ''} failed: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`, { cause: err });

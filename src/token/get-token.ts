@@ -34,7 +34,10 @@ export interface GetTokenOptions {
   logger?: Logger | undefined;
   /** Clock, for tests and clock-skew correction. */
   now?: (() => Date) | undefined;
-  /** Environment to read AWS_* settings from; default process.env. */
+  /**
+   * Environment for the region, STS endpoint and profile settings (AWS_REGION, AWS_PROFILE,
+   * AWS_CONFIG_FILE, …); default process.env. The SDK's credential chain always reads process.env.
+   */
   env?: Record<string, string | undefined> | undefined;
 }
 
