@@ -16,3 +16,8 @@ export { resolveStsEndpoint, type StsEndpoint, type StsEndpointSettings } from '
 export type { ResolvedCredentials, Logger } from './token/credentials.js';
 export { PARTITIONS, PARTITION_IDS, type PartitionId } from './aws/partitions.js';
 export { EksAuthError, isEksAuthError, type EksAuthErrorCode } from './errors.js';
+export { verifyToken, DEFAULT_STS_TIMEOUT_MS, type VerifyOptions, type Identity } from './verify/verify-token.js';
+export { validateToken, MAX_TOKEN_LENGTH, type ValidatedToken } from './verify/validate.js';
+export { canonicalizeArn, splitUserId, type CanonicalPrincipal, type PrincipalType } from './verify/arn.js';
+export { isAllowedStsHost } from './verify/sts-hosts.js';
+export type { StsTransport, StsHttpRequest, StsHttpResponse } from './verify/sts-client.js';

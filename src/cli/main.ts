@@ -43,6 +43,20 @@ export function buildProgram(): Command {
       await runToken(opts, { verbose: collectVerbose(program) });
     });
 
+  program
+    .command('verify')
+    .description('verify a token as an EKS authenticator would, and print whose it is')
+    .option('-t, --token <token>', 'the token, or - to read it from stdin (keeps it out of the process list)')
+    .option('-i, --cluster-id <id>', 'this cluster\'s ID: the token must have been made for it')
+    .option('--partition <partition>', 'the verifier\'s AWS partition (aws, aws-cn, aws-us-gov, …)', 'aws')
+    .option('--region <region>', 'the verifier\'s own region: its STS host is always accepted')
+    .option('--sts-endpoint-override <url>', 'send the STS request here (VPC endpoint, proxy), keeping the token\'s host as Host')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (opts: Record<string, unknown>) => {
+      const { runVerify } = await import('./verify.js');
+      await runVerify(opts);
+    });
+
   return program;
 }
 
