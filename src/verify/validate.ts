@@ -61,17 +61,25 @@ export function validateToken(token: string, options: ValidateOptions): Validate
   }
   if (parsed.protocol !== 'https:') throw malformed(`scheme must be https, not ${parsed.protocol.replace(/:$/, '')}`);
 
+  // The URL parser normalises (drops :443, resolves "/a/..", lower-cases the host): judge the
+  // authority and path as they are written in the token, since that is what would be sent.
+  const afterScheme = url.slice('https://'.length);
+  const authorityEnd = afterScheme.search(/[/?#]/);
+  const rawAuthority = authorityEnd < 0 ? afterScheme : afterScheme.slice(0, authorityEnd);
+  const rawPath = afterScheme.slice(rawAuthority.length).replace(/[?#].*$/, '');
+
   // 5. Host: an STS host of the verifier's partition, nothing else in the authority.
-  if (parsed.username !== '' || parsed.password !== '' || /^https:\/\/[^/?#]*@/i.test(url)) throw malformed('URL carries user info');
-  if (parsed.port !== '') throw malformed(`URL names a port (${parsed.port})`);
+  if (rawAuthority.includes('@')) throw malformed('URL carries user info');
+  if (/:\d*$/.test(rawAuthority)) throw malformed(`URL names a port (${rawAuthority.slice(rawAuthority.lastIndexOf(':') + 1) || 'empty'})`);
   const host = parsed.hostname;
-  if (!isAllowedStsHost(host, options.partition, options.region)) {
-    throw malformed(`host "${host}" is not an STS endpoint of partition ${options.partition}`);
+  // Exact match, as the Go tool does: case variants are never produced by a real client.
+  if (rawAuthority !== host || !isAllowedStsHost(host, options.partition, options.region)) {
+    throw malformed(`host "${rawAuthority}" is not an STS endpoint of partition ${options.partition}`);
   }
 
   // 6. Path exactly "/", and nothing that is not sent (a fragment).
-  if (parsed.pathname !== '/') throw malformed(`path must be "/", not "${parsed.pathname}"`);
-  if (parsed.hash !== '' || url.includes('#')) throw malformed('URL has a fragment');
+  if (rawPath !== '/') throw malformed(`path must be "/", not "${rawPath}"`);
+  if (url.includes('#')) throw malformed('URL has a fragment');
 
   // 7. Query: allow-listed keys, case-insensitive, each once with one value.
   const raw = parsed.search.slice(1);
@@ -110,5 +118,5 @@ export function validateToken(token: string, options: ValidateOptions): Validate
   }
 
   const accessKeyId = (params.get('x-amz-credential') ?? '').split('/')[0] ?? '';
-  return { url, pathAndQuery: url.slice(url.indexOf('/', 'https://'.length)), host, accessKeyId, signedAt };
+  return { url, pathAndQuery: afterScheme.slice(rawAuthority.length), host, accessKeyId, signedAt };
 }

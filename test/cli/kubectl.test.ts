@@ -1,6 +1,7 @@
 /**
  * Real kubectl, end to end: a kubeconfig whose user execs bin/eks-auth, a loopback HTTPS server
- * playing kube-apiserver that checks the bearer token against the SigV4-checking STS stand-in.
+ * playing kube-apiserver that verifies the bearer token (verifyToken) against the SigV4-checking
+ * STS stand-in.
  * Oldest and newest kubectl installed, ExecCredential v1beta1 and v1.
  */
 import { test, before, after } from 'node:test';
@@ -10,7 +11,7 @@ import { stringify } from 'yaml';
 import { EKS_AUTH, isolatedEnv, kubectlVersions, requireTool, run, writeFile } from '../support/cli.js';
 import { ALICE, ADMIN_ROLE, startStsStandIn, type StsStandIn } from '../support/sts-stand-in.js';
 import { startKubeApiServerStandIn, type KubeApiServerStandIn } from '../support/kube-apiserver-stand-in.js';
-import { replayToken } from '../support/replay.js';
+import { verifyToken } from '../../src/verify/verify-token.js';
 
 const CLUSTER = 'e2e-cluster';
 let sts: StsStandIn;
@@ -18,7 +19,11 @@ let apiserver: KubeApiServerStandIn;
 
 before(async () => {
   sts = await startStsStandIn();
-  apiserver = await startKubeApiServerStandIn(async (token) => (await replayToken(token, CLUSTER, sts.url)).status === 200);
+    // The apiserver authenticates as EKS does: our verifier, against the SigV4-checking STS stand-in.
+  apiserver = await startKubeApiServerStandIn(async (token) => {
+    await verifyToken(token, { clusterId: CLUSTER, stsEndpointOverride: sts.url });
+    return true;
+  });
 });
 after(async () => {
   await apiserver.close();
