@@ -35,6 +35,10 @@ export class EksAuthError extends Error {
   }
 }
 
+/**
+ * Structural, not instanceof: the CLI is split into separately loaded bundles, each with its own
+ * copy of this class.
+ */
 export function isEksAuthError(err: unknown): err is EksAuthError {
-  return err instanceof EksAuthError;
+  return err instanceof Error && err.name === 'EksAuthError' && typeof (err as { code?: unknown }).code === 'string';
 }

@@ -1,7 +1,8 @@
 /**
  * eks-auth as a library. Everything here is stable API; the CLI is a thin layer over it.
  */
-export { getToken, TOKEN_LIFETIME_MS, type GetTokenOptions, type TokenResult } from './token/get-token.js';
+export { getToken, tokenExpiry, TOKEN_LIFETIME_MS, type GetTokenOptions, type TokenResult } from './token/get-token.js';
+export { defaultCacheDir } from './cache/paths.js';
 export {
   formatExecCredential,
   parseExecInfo,
@@ -11,7 +12,8 @@ export {
   type ExecCredentialApiVersion,
   type ExecInfo,
 } from './token/exec-credential.js';
-export { encodeToken, decodeToken, TOKEN_PREFIX, CLUSTER_ID_HEADER, type SigningCredentials } from './token/presign.js';
+export { encodeToken, decodeToken, TOKEN_PREFIX, CLUSTER_ID_HEADER } from './token/token-format.js';
+export type { SigningCredentials } from './token/presign.js';
 export { resolveStsEndpoint, type StsEndpoint, type StsEndpointSettings } from './token/sts-endpoint.js';
 export type { ResolvedCredentials, Logger } from './token/credentials.js';
 export { PARTITIONS, PARTITION_IDS, type PartitionId } from './aws/partitions.js';

@@ -1,4 +1,7 @@
+import { restoreDeferredCaEnv } from './deferred-ca.js';
 import { main } from './main.js';
+
+restoreDeferredCaEnv();
 
 // kubectl shows the plugin's stderr to the user, and it must stay silent on success. Node and the
 // AWS SDK report things like "NodeVersionSupportWarning" through process warnings: keep them for

@@ -38,6 +38,8 @@ export function buildProgram(): Command {
     .option('--token-only', 'print only the token, not an ExecCredential')
     .addOption(new Option('--api-version <version>', 'force the ExecCredential apiVersion').choices(['v1', 'v1beta1']))
     .addOption(new Option('--output <format>', 'accepted for "aws eks get-token" compatibility').choices(['json']).hideHelp())
+    .option('--no-cache', 'neither read nor write the token cache')
+    .addOption(new Option('--cache-dir <dir>', 'token cache folder (default: $KUBECACHEDIR/eks-auth or ~/.kube/cache/eks-auth)').env('EKS_AUTH_CACHE_DIR'))
     .action(async (opts: Record<string, unknown>) => {
       const { runToken } = await import('./token.js');
       await runToken(opts, { verbose: collectVerbose(program) });
@@ -55,6 +57,25 @@ export function buildProgram(): Command {
     .action(async (opts: Record<string, unknown>) => {
       const { runVerify } = await import('./verify.js');
       await runVerify(opts);
+    });
+
+  const cache = program.command('cache').description('inspect or empty the token and credential cache');
+  cache
+    .command('list')
+    .description('cached tokens and credentials with their remaining lifetimes (never the secrets)')
+    .addOption(new Option('--cache-dir <dir>', 'cache folder').env('EKS_AUTH_CACHE_DIR'))
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (opts: Record<string, unknown>) => {
+      const { runCacheList } = await import('./cache.js');
+      runCacheList(opts);
+    });
+  cache
+    .command('clear')
+    .description('delete every cached token and credential')
+    .addOption(new Option('--cache-dir <dir>', 'cache folder').env('EKS_AUTH_CACHE_DIR'))
+    .action(async (opts: Record<string, unknown>) => {
+      const { runCacheClear } = await import('./cache.js');
+      runCacheClear(opts);
     });
 
   return program;

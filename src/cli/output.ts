@@ -1,4 +1,21 @@
+import { writeSync } from 'node:fs';
 import { isEksAuthError } from '../errors.js';
+
+/**
+ * Writes the command's answer to stdout with one write(2). Touching process.stdout would set up a
+ * stream (and, for kubectl's pipe, the net module): a few milliseconds on every kubectl command.
+ * Falls back to the stream if the descriptor is non-blocking and full.
+ */
+export function writeStdout(text: string): void {
+  const data = Buffer.from(text, 'utf8');
+  let offset = 0;
+  try {
+    while (offset < data.length) offset += writeSync(1, data, offset);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+    process.stdout.write(data.subarray(offset));
+  }
+}
 
 /**
  * Secrets never leave the process in an error: tokens are cut to their first characters and

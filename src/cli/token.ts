@@ -2,6 +2,9 @@ import { EksAuthError } from '../errors.js';
 import { EXEC_API_V1, EXEC_API_V1BETA1, formatExecCredential, parseExecInfo } from '../token/exec-credential.js';
 import { createLogger } from '../token/credentials.js';
 import { getToken } from '../token/get-token.js';
+import { defaultCacheDir } from '../cache/paths.js';
+import { writeStdout } from './output.js';
+import { applyDeferredCaCerts } from './deferred-ca.js';
 
 interface TokenFlags {
   clusterId?: string;
@@ -15,6 +18,8 @@ interface TokenFlags {
   forwardSessionName?: boolean;
   tokenOnly?: boolean;
   apiVersion?: 'v1' | 'v1beta1';
+  cache?: boolean;
+  cacheDir?: string;
 }
 
 function pick(a: string | undefined, b: string | undefined, names: string): string | undefined {
@@ -40,6 +45,7 @@ export async function runToken(rawFlags: Record<string, unknown>, ctx: { verbose
   // kubectl says whether stdin is the user's terminal; without exec info, look for ourselves.
   const interactive = execInfo.interactive ?? Boolean(process.stdin.isTTY);
 
+  const logger = createLogger(ctx.verbose);
   const result = await getToken({
     clusterId: pick(flags.clusterId, flags.clusterName, '--cluster-id and --cluster-name') ?? '',
     region: flags.region,
@@ -50,7 +56,10 @@ export async function runToken(rawFlags: Record<string, unknown>, ctx: { verbose
     forwardSessionName: flags.forwardSessionName,
     interactive,
     prompt: promptOnStderr,
-    logger: createLogger(ctx.verbose),
+    logger,
+    beforeNetwork: () => applyDeferredCaCerts((message) => logger.warn(message)),
+    cacheDir: flags.cache === false ? undefined : (flags.cacheDir ?? defaultCacheDir()),
   });
-  process.stdout.write(flags.tokenOnly ? `${result.token}\n` : formatExecCredential({ token: result.token, expiresAt: result.expiresAt, apiVersion }));
+  if (ctx.verbose) process.stderr.write(`eks-auth [debug] token ${result.fromCache ? 'from cache' : 'signed'}, ${result.token.slice(0, 18)}…, expires ${result.expiresAt.toISOString()}\n`);
+  writeStdout(flags.tokenOnly ? `${result.token}\n` : formatExecCredential({ token: result.token, expiresAt: result.expiresAt, apiVersion }));
 }

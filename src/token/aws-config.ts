@@ -9,6 +9,10 @@ export interface ProfileSettings extends StsEndpointSettings {
   profileNamed: boolean;
   /** The profile's mfa_serial, when it assumes a role with MFA. */
   mfaSerial?: string | undefined;
+  /** Whether the profile's credentials are temporary and costly to get (role, SSO, process). */
+  profileMakesTemporaryCredentials: boolean;
+  /** All profiles of the shared files (for the cache's source fingerprint). */
+  profiles: Record<string, Record<string, string | undefined> | undefined>;
 }
 
 type Env = Record<string, string | undefined>;
@@ -65,5 +69,7 @@ export async function loadProfileSettings(opts: { profile?: string | undefined; 
     useFips: envBoolean(env, 'AWS_USE_FIPS_ENDPOINT') ?? iniBoolean(profile?.use_fips_endpoint),
     useDualstack: envBoolean(env, 'AWS_USE_DUALSTACK_ENDPOINT') ?? iniBoolean(profile?.use_dualstack_endpoint),
     mfaSerial: profile?.mfa_serial,
+    profileMakesTemporaryCredentials: Boolean(profile && (profile.role_arn || profile.sso_session || profile.sso_start_url || profile.credential_process)),
+    profiles,
   };
 }

@@ -46,11 +46,21 @@ export interface SourceCredentialOptions {
   clusterId: string;
   logger: Logger;
   /** Reads one line from the user; used for the MFA code. */
-  prompt?: (question: string) => Promise<string>;
+  prompt?: ((question: string) => Promise<string>) | undefined;
+  env?: Record<string, string | undefined> | undefined;
 }
 
 export async function resolveSourceCredentials(opts: SourceCredentialOptions): Promise<ResolvedCredentials> {
-  const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
+  // Dispatcher, in the SDK chain's own order: environment keys come first unless a profile is
+  // named (the SDK skips them then, as the AWS CLI does for --profile). For them the env provider
+  // alone is enough, and the rest of the chain (SSO, STS and metadata clients) is never loaded.
+  const env = process.env;
+  if (!opts.profile && !env.AWS_PROFILE && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    const { fromEnv } = await import('./sdk/env-provider.js');
+    const creds = await fromEnv({ logger: opts.logger })();
+    return { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken, expiration: creds.expiration };
+  }
+  const { fromNodeProviderChain } = await import('./sdk/provider-chain.js');
   const mfaCodeProvider = async (serial: string): Promise<string> => {
     if (!opts.interactive || !opts.prompt) {
       throw new EksAuthError(
@@ -121,7 +131,7 @@ export const DEFAULT_ROLE_SESSION_NAME = 'EKSGetTokenAuth';
  * call (the SDK honours them), but never the host inside the token.
  */
 export async function assumeRole(source: ResolvedCredentials, opts: AssumeRoleOptions): Promise<ResolvedCredentials> {
-  const { STSClient, AssumeRoleCommand, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  const { STSClient, AssumeRoleCommand, GetCallerIdentityCommand } = await import('./sdk/sts-client.js');
   const client = new STSClient({
     region: opts.region ?? 'us-east-1',
     credentials: source,

@@ -1,16 +1,24 @@
+/**
+ * getToken: the token side's library entry point. This module is on the cache-hit path of every
+ * kubectl command, so it imports only light modules (config files, endpoint rules, the cache);
+ * the AWS SDK and the signer sit behind the dynamic import of ./generate.js, loaded on a miss.
+ */
 import { EksAuthError } from '../errors.js';
-import { loadProfileSettings } from './aws-config.js';
-import { assumeRole, createLogger, resolveSourceCredentials, type Logger, type ResolvedCredentials } from './credentials.js';
-import { encodeToken, presignGetCallerIdentity } from './presign.js';
-import { resolveStsEndpoint } from './sts-endpoint.js';
 import type { PartitionId } from '../aws/partitions.js';
+import { loadProfileSettings } from './aws-config.js';
+import { resolveStsEndpoint } from './sts-endpoint.js';
+import { hashKey, sourceFingerprint } from '../cache/keys.js';
+import { readCachedToken, writeCachedToken } from '../cache/token-cache.js';
+import type { Logger, ResolvedCredentials } from './credentials.js';
 
 /**
- * kubectl reuses a credential until exactly its expirationTimestamp. STS honours the presigned URL
- * for 15 minutes; 14 leaves a minute for clock skew and the API server's round trip (the AWS CLI
- * uses the same value).
+ * STS honours a presigned GetCallerIdentity URL for 15 minutes after signing. The token is
+ * announced to kubectl as expiring one minute earlier (clock skew, the API server's round trip),
+ * which gives the same 14 minutes the AWS CLI announces.
  */
-export const TOKEN_LIFETIME_MS = 14 * 60 * 1000;
+export const STS_TOKEN_VALIDITY_MS = 15 * 60 * 1000;
+export const EXPIRY_MARGIN_MS = 60 * 1000;
+export const TOKEN_LIFETIME_MS = STS_TOKEN_VALIDITY_MS - EXPIRY_MARGIN_MS;
 
 export interface GetTokenOptions {
   /** Cluster name or ID: the value of the signed x-k8s-aws-id header. */
@@ -28,10 +36,17 @@ export interface GetTokenOptions {
    * them). A function is called once.
    */
   credentials?: ResolvedCredentials | (() => Promise<ResolvedCredentials>) | undefined;
+  /**
+   * Reuse tokens (and assumed-role credentials) from this folder; off unless given. The CLI
+   * passes ~/.kube/cache/eks-auth by default.
+   */
+  cacheDir?: string | undefined;
   /** Whether an MFA prompt may be shown; default false for library callers. */
   interactive?: boolean | undefined;
   prompt?: ((question: string) => Promise<string>) | undefined;
   logger?: Logger | undefined;
+  /** Called once before the first network connection (a cache hit makes none). */
+  beforeNetwork?: (() => Promise<void>) | undefined;
   /** Clock, for tests and clock-skew correction. */
   now?: (() => Date) | undefined;
   /**
@@ -56,6 +71,8 @@ export interface TokenResult {
   accessKeyId: string;
   /** Expiry of the signing credentials, when they are temporary. */
   credentialsExpireAt?: Date | undefined;
+  /** Whether the token came from the cache. */
+  fromCache: boolean;
 }
 
 export function validateTokenOptions(opts: Pick<GetTokenOptions, 'clusterId' | 'sessionName' | 'forwardSessionName' | 'externalId' | 'roleArn'>): void {
@@ -73,61 +90,81 @@ export function validateTokenOptions(opts: Pick<GetTokenOptions, 'clusterId' | '
   }
 }
 
+export interface TokenCacheKeyFields {
+  clusterId: string;
+  region: string | null;
+  stsHost: string;
+  signingRegion: string;
+  partition: string;
+  profile: string;
+  roleArn: string | null;
+  externalId: string | null;
+  sessionName: string | null;
+  forwardSessionName: boolean;
+  /** sourceFingerprint(): who the source credentials are (hashed key ID or profile settings). */
+  source: string;
+  /** AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL: another STS can hand out other role credentials. */
+  stsApiEndpoint: string | null;
+}
+
+/** Every input that changes the token, hashed: a different input never finds another's entry. */
+export function tokenCacheKey(fields: TokenCacheKeyFields): string {
+  return hashKey({ kind: 'token', v: 1, ...fields });
+}
+
+/** The earlier of the STS validity and the credentials' own expiry, less the margin. */
+export function tokenExpiry(signedAt: Date, credentialsExpireAt?: Date): Date {
+  const end = Math.min(signedAt.getTime() + STS_TOKEN_VALIDITY_MS, credentialsExpireAt?.getTime() ?? Infinity);
+  return new Date(Math.floor((end - EXPIRY_MARGIN_MS) / 1000) * 1000);
+}
+
 /**
- * Produces an EKS bearer token: resolves credentials (default chain, or the ones given), assumes
- * a role when asked, and presigns STS GetCallerIdentity for the cluster.
+ * Produces an EKS bearer token: from the cache when a fresh one is there, else resolves
+ * credentials (default chain, or the ones given), assumes a role when asked, and presigns STS
+ * GetCallerIdentity for the cluster.
  */
 export async function getToken(options: GetTokenOptions): Promise<TokenResult> {
   validateTokenOptions(options);
   const env = options.env ?? process.env;
-  const logger = options.logger ?? createLogger(false);
   const now = options.now ?? (() => new Date());
 
   const settings = await loadProfileSettings({ profile: options.profile, region: options.region }, env);
   const endpoint = resolveStsEndpoint(settings);
-  logger.debug(`STS host ${endpoint.host}, signing region ${endpoint.signingRegion}, profile ${settings.profileName}`);
 
-  let credentials: ResolvedCredentials;
-  if (typeof options.credentials === 'function') credentials = await options.credentials();
-  else if (options.credentials) credentials = options.credentials;
-  else {
-    credentials = await resolveSourceCredentials({
-      profile: options.profile,
-      profileName: settings.profileName,
-      region: settings.region,
-      interactive: options.interactive ?? false,
-      clusterId: options.clusterId,
-      logger,
-      prompt: options.prompt,
-    });
-  }
-  if (options.roleArn) {
-    credentials = await assumeRole(credentials, {
-      roleArn: options.roleArn,
-      externalId: options.externalId,
-      sessionName: options.sessionName,
-      forwardSessionName: options.forwardSessionName,
-      region: settings.region,
-      logger,
-    });
+  // Explicit credentials are the caller's business: cache only what the chain resolves.
+  const cacheDir = options.credentials ? undefined : options.cacheDir;
+  const fingerprint = cacheDir ? sourceFingerprint({ ...settings, env }) : '';
+  const stsApiEndpoint = env.AWS_ENDPOINT_URL_STS ?? env.AWS_ENDPOINT_URL ?? null;
+  const tokenKey = tokenCacheKey({
+    clusterId: options.clusterId, region: settings.region ?? null, stsHost: endpoint.host, signingRegion: endpoint.signingRegion,
+    partition: endpoint.partition, profile: settings.profileName, roleArn: options.roleArn ?? null, externalId: options.externalId ?? null,
+    sessionName: options.sessionName ?? null, forwardSessionName: Boolean(options.forwardSessionName), source: fingerprint, stsApiEndpoint,
+  });
+  if (cacheDir) {
+    const hit = readCachedToken(cacheDir, tokenKey, now().getTime());
+    if (hit) {
+      return {
+        token: hit.token, expiresAt: new Date(hit.expiresAt), signedAt: new Date(hit.signedAt), clusterId: hit.clusterId,
+        stsHost: hit.stsHost, signingRegion: hit.signingRegion, partition: hit.partition as PartitionId,
+        accessKeyId: hit.accessKeyId, credentialsExpireAt: hit.credentialsExpireAt ? new Date(hit.credentialsExpireAt) : undefined, fromCache: true,
+      };
+    }
   }
 
-  // Whole seconds: X-Amz-Date has no fraction, and expirationTimestamp must not outlive it.
-  const signedAt = new Date(Math.floor(now().getTime() / 1000) * 1000);
-  const url = await presignGetCallerIdentity({ credentials, clusterId: options.clusterId, endpoint, signingDate: signedAt });
-  let expiresAt = new Date(signedAt.getTime() + TOKEN_LIFETIME_MS);
-  // A token is only as good as the credentials that signed it.
-  if (credentials.expiration && credentials.expiration < expiresAt) expiresAt = credentials.expiration;
-
-  return {
-    token: encodeToken(url),
-    expiresAt,
-    signedAt,
-    clusterId: options.clusterId,
-    stsHost: endpoint.host,
-    signingRegion: endpoint.signingRegion,
-    partition: endpoint.partition,
-    accessKeyId: credentials.accessKeyId,
-    credentialsExpireAt: credentials.expiration,
-  };
+  const { generateToken } = await import('./generate.js');
+  const result = await generateToken({ options, settings, endpoint, env, now, cache: cacheDir ? { dir: cacheDir, fingerprint, stsApiEndpoint } : undefined });
+  if (cacheDir) {
+    try {
+      writeCachedToken(cacheDir, {
+        version: 1, kind: 'token', key: tokenKey, token: result.token, signedAt: result.signedAt.toISOString(),
+        expiresAt: result.expiresAt.toISOString(), clusterId: result.clusterId, region: settings.region ?? null,
+        stsHost: result.stsHost, signingRegion: result.signingRegion, partition: result.partition, profile: settings.profileName,
+        roleArn: options.roleArn ?? null, accessKeyId: result.accessKeyId, credentialsExpireAt: result.credentialsExpireAt?.toISOString() ?? null,
+      });
+    } catch (err) {
+      // A cache that cannot be written (read-only home, full disk) costs speed, never the token.
+      options.logger?.debug(`token cache not written: ${(err as Error).message}`);
+    }
+  }
+  return result;
 }

@@ -2,9 +2,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Hash } from '@smithy/hash-node';
 import type { StsEndpoint } from './sts-endpoint.js';
-
-export const TOKEN_PREFIX = 'k8s-aws-v1.';
-export const CLUSTER_ID_HEADER = 'x-k8s-aws-id';
+import { CLUSTER_ID_HEADER } from './token-format.js';
 
 /**
  * 60 s is what every EKS token carries, but STS accepts a presigned GetCallerIdentity URL for
@@ -72,15 +70,4 @@ export async function presignGetCallerIdentity(args: {
   });
   const signed = await signer.presign(request, { expiresIn: PRESIGN_EXPIRES_SECONDS, signingDate });
   return `https://${endpoint.host}/?${serializeQuery(signed.query as Record<string, string>)}`;
-}
-
-/** `k8s-aws-v1.` + base64url without padding. */
-export function encodeToken(presignedUrl: string): string {
-  return TOKEN_PREFIX + Buffer.from(presignedUrl, 'utf8').toString('base64url');
-}
-
-/** Inverse of encodeToken, lenient; the verifier has its own strict decoder. */
-export function decodeToken(token: string): string {
-  if (!token.startsWith(TOKEN_PREFIX)) throw new Error('not an EKS token');
-  return Buffer.from(token.slice(TOKEN_PREFIX.length), 'base64url').toString('utf8');
 }

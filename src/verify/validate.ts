@@ -5,7 +5,7 @@
  */
 import { EksAuthError } from '../errors.js';
 import type { PartitionId } from '../aws/partitions.js';
-import { TOKEN_PREFIX } from '../token/presign.js';
+import { TOKEN_PREFIX } from '../token/token-format.js';
 import { isAllowedStsHost } from './sts-hosts.js';
 
 export const MAX_TOKEN_LENGTH = 4096;

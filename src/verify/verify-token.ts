@@ -1,6 +1,6 @@
 import { EksAuthError } from '../errors.js';
 import type { PartitionId } from '../aws/partitions.js';
-import { CLUSTER_ID_HEADER } from '../token/presign.js';
+import { CLUSTER_ID_HEADER } from '../token/token-format.js';
 import { canonicalizeArn, splitUserId } from './arn.js';
 import { transportError, undiciTransport, type StsTransport } from './sts-client.js';
 import { validateToken } from './validate.js';

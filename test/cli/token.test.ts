@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { isolatedEnv, runEksAuth, writeFile } from '../support/cli.js';
 import { ADMIN_ROLE, ALICE, BOB_SESSION, PARTNER_ROLE, startStsStandIn, type StsStandIn } from '../support/sts-stand-in.js';
 import { replayToken } from '../support/replay.js';
-import { decodeToken } from '../../src/token/presign.js';
+import { decodeToken } from '../../src/token/token-format.js';
 
 let sts: StsStandIn;
 const MFA_ROLE = { arn: 'arn:aws:iam::111122223333:role/needs-mfa', roleId: 'AROANEEDSMFAEXAMPLE1', mfa: { serialNumber: 'arn:aws:iam::111122223333:mfa/alice', tokenCode: '123456' } };

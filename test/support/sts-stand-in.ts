@@ -6,6 +6,7 @@
  * forgets is caught by the process never exiting, and the server is unref'd as a second guard.
  */
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { parseAmzDate, parseRawQuery, readSignedParts, SignatureProblem, verifySignature } from './sigv4-check.js';
@@ -54,7 +55,7 @@ export interface AssumeRoleCall {
 }
 
 export interface StsStandIn {
-  /** http://127.0.0.1:<port> */
+  /** http://127.0.0.1:<port> (https with the tls option) */
   readonly url: string;
   readonly port: number;
   readonly requests: RecordedRequest[];
@@ -73,6 +74,8 @@ export interface StandInOptions {
   /** Presigned GetCallerIdentity must sign x-k8s-aws-id (what EKS relies on). Default true. */
   requireClusterIdHeader?: boolean;
   port?: number;
+  /** Serve HTTPS with this certificate (PEM) instead of HTTP. */
+  tls?: { cert: string; key: string };
 }
 
 /** Example identities every test may use. Secrets are made up. */
@@ -314,9 +317,10 @@ export async function startStsStandIn(options: StandInOptions = {}): Promise<Sts
     }
   }
 
-  const server: Server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch(() => res.destroy());
-  });
+  };
+  const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener) : createServer(listener);
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -329,7 +333,7 @@ export async function startStsStandIn(options: StandInOptions = {}): Promise<Sts
   const port = (server.address() as { port: number }).port;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     requests,
     assumeRoleCalls,

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decodeToken, encodeToken, presignGetCallerIdentity, rfc3986Encode, serializeQuery, TOKEN_PREFIX } from '../../src/token/presign.js';
+import { presignGetCallerIdentity, rfc3986Encode, serializeQuery } from '../../src/token/presign.js';
+import { decodeToken, encodeToken, TOKEN_PREFIX } from '../../src/token/token-format.js';
 import { resolveStsEndpoint } from '../../src/token/sts-endpoint.js';
 
 test('golden vector from PROTOCOL.md (aws-iam-authenticator\'s own test)', async () => {

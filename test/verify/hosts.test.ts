@@ -5,7 +5,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { verifyToken } from '../../src/verify/verify-token.js';
-import { encodeToken, presignGetCallerIdentity } from '../../src/token/presign.js';
+import { presignGetCallerIdentity } from '../../src/token/presign.js';
+import { encodeToken } from '../../src/token/token-format.js';
 import type { PartitionId } from '../../src/aws/partitions.js';
 import { ALICE, startStsStandIn, type StsStandIn } from '../support/sts-stand-in.js';
 

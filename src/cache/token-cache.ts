@@ -1,0 +1,58 @@
+/**
+ * The token cache: one small JSON file per key under <cache-dir>/tokens. Tokens are bearer
+ * secrets: the files are private, and nothing here logs them.
+ */
+import { join } from 'node:path';
+import { listJsonFiles, readPrivateJson, writePrivateJson } from './file-store.js';
+
+/** A cached token is handed out only while more than this much of its life remains. */
+export const TOKEN_REUSE_MIN_REMAINING_MS = 60_000;
+
+export interface TokenCacheEntry {
+  version: 1;
+  kind: 'token';
+  key: string;
+  token: string;
+  signedAt: string;
+  expiresAt: string;
+  clusterId: string;
+  region: string | null;
+  stsHost: string;
+  signingRegion: string;
+  partition: string;
+  profile: string;
+  roleArn: string | null;
+  accessKeyId: string;
+  credentialsExpireAt: string | null;
+}
+
+export const tokenDir = (cacheDir: string) => join(cacheDir, 'tokens');
+
+function isEntry(value: unknown, key: string): value is TokenCacheEntry {
+  const e = value as Partial<TokenCacheEntry> | undefined;
+  return (
+    !!e && e.version === 1 && e.kind === 'token' && e.key === key && typeof e.token === 'string' && e.token.startsWith('k8s-aws-v1.') &&
+    typeof e.expiresAt === 'string' && typeof e.signedAt === 'string' && typeof e.stsHost === 'string'
+  );
+}
+
+/** The entry for `key` when it has more than a minute left; corrupt or foreign files count as none. */
+export function readCachedToken(cacheDir: string, key: string, now: number): TokenCacheEntry | undefined {
+  const entry = readPrivateJson(join(tokenDir(cacheDir), `${key}.json`));
+  if (!isEntry(entry, key)) return undefined;
+  const expires = Date.parse(entry.expiresAt);
+  if (!(expires - now > TOKEN_REUSE_MIN_REMAINING_MS)) return undefined;
+  if (Date.parse(entry.signedAt) > now + 5 * 60_000) return undefined; // clock went backwards
+  return entry;
+}
+
+export function writeCachedToken(cacheDir: string, entry: TokenCacheEntry): void {
+  writePrivateJson(tokenDir(cacheDir), `${entry.key}.json`, entry);
+}
+
+export function listCachedTokens(cacheDir: string): TokenCacheEntry[] {
+  const dir = tokenDir(cacheDir);
+  return listJsonFiles(dir)
+    .map((f) => readPrivateJson(join(dir, f)))
+    .filter((e): e is TokenCacheEntry => isEntry(e, (e as TokenCacheEntry | undefined)?.key ?? ''));
+}

@@ -1,0 +1,88 @@
+/**
+ * The cache-miss half of getToken: credentials (through the SDK), role assumption, signing.
+ * Loaded only when no cached token fits; the credential-cache decisions live here.
+ */
+import { withCredentialCache } from '../cache/credential-cache.js';
+import { hashKey } from '../cache/keys.js';
+import type { ProfileSettings } from './aws-config.js';
+import { assumeRole, createLogger, resolveSourceCredentials, type ResolvedCredentials } from './credentials.js';
+import { tokenExpiry, type GetTokenOptions, type TokenResult } from './get-token.js';
+import { presignGetCallerIdentity } from './presign.js';
+import type { StsEndpoint } from './sts-endpoint.js';
+import { encodeToken } from './token-format.js';
+
+export async function generateToken(args: {
+  options: GetTokenOptions;
+  settings: ProfileSettings;
+  endpoint: StsEndpoint;
+  env: Record<string, string | undefined>;
+  now: () => Date;
+  cache?: { dir: string; fingerprint: string; stsApiEndpoint: string | null } | undefined;
+}): Promise<TokenResult> {
+  const { options, settings, endpoint, now, cache } = args;
+  const logger = options.logger ?? createLogger(false);
+  // Every network connection of getToken happens below (SDK credential sources, STS AssumeRole).
+  await options.beforeNetwork?.();
+  logger.debug(`STS host ${endpoint.host}, signing region ${endpoint.signingRegion}, profile ${settings.profileName}`);
+
+  const resolveSource = async (): Promise<ResolvedCredentials> => {
+    if (typeof options.credentials === 'function') return options.credentials();
+    if (options.credentials) return options.credentials;
+    return resolveSourceCredentials({
+      profile: options.profile,
+      profileName: settings.profileName,
+      region: settings.region,
+      interactive: options.interactive ?? false,
+      clusterId: options.clusterId,
+      logger,
+      prompt: options.prompt,
+      env: args.env,
+    });
+  };
+
+  // Profiles that assume a role (maybe with MFA), use SSO or run a process hand out temporary
+  // credentials that are slow to get: cache them like the AWS CLI does, keyed by the profile.
+  const getSource =
+    cache && !options.credentials && settings.profileMakesTemporaryCredentials
+      ? () => withCredentialCache(cache.dir, hashKey({ kind: 'source', v: 1, source: cache.fingerprint, stsApiEndpoint: cache.stsApiEndpoint }), { profile: settings.profileName, roleArn: null }, resolveSource)
+      : resolveSource;
+
+  let credentials: ResolvedCredentials;
+  if (options.roleArn) {
+    const roleArn = options.roleArn;
+    const assume = async () =>
+      assumeRole(await getSource(), {
+        roleArn,
+        externalId: options.externalId,
+        sessionName: options.sessionName,
+        forwardSessionName: options.forwardSessionName,
+        region: settings.region,
+        logger,
+      });
+    // With the role's credentials cached, the source credentials are not even resolved. IAM
+    // credentials are global, so the key has no region: one AssumeRole serves every region.
+    const roleKey = cache && hashKey({
+      kind: 'role', v: 1, source: cache.fingerprint, roleArn, externalId: options.externalId ?? null, sessionName: options.sessionName ?? null,
+      forwardSessionName: Boolean(options.forwardSessionName), stsApiEndpoint: cache.stsApiEndpoint,
+    });
+    credentials = cache && roleKey ? await withCredentialCache(cache.dir, roleKey, { profile: settings.profileName, roleArn }, assume) : await assume();
+  } else {
+    credentials = await getSource();
+  }
+
+  // Whole seconds: X-Amz-Date has no fraction, and expirationTimestamp must not outlive it.
+  const signedAt = new Date(Math.floor(now().getTime() / 1000) * 1000);
+  const url = await presignGetCallerIdentity({ credentials, clusterId: options.clusterId, endpoint, signingDate: signedAt });
+  return {
+    token: encodeToken(url),
+    expiresAt: tokenExpiry(signedAt, credentials.expiration),
+    signedAt,
+    clusterId: options.clusterId,
+    stsHost: endpoint.host,
+    signingRegion: endpoint.signingRegion,
+    partition: endpoint.partition,
+    accessKeyId: credentials.accessKeyId,
+    credentialsExpireAt: credentials.expiration,
+    fromCache: false,
+  };
+}
