@@ -4,6 +4,7 @@
  * command. Files under <cache-dir>/credentials hold secrets: 0600, never logged, never listed.
  */
 import { join } from 'node:path';
+import { keyFileName } from './keys.js';
 import { acquireLock, ensurePrivateDir, listJsonFiles, readPrivateJson, writePrivateJson } from './file-store.js';
 
 /** Credentials are reused until this close to their expiry (the AWS SDKs' refresh window). */
@@ -37,7 +38,7 @@ function isEntry(value: unknown, key: string): value is CredentialCacheEntry {
 }
 
 export function readCachedCredentials(cacheDir: string, key: string, now: number): CachedCredentials | undefined {
-  const entry = readPrivateJson(join(credentialDir(cacheDir), `${key}.json`));
+  const entry = readPrivateJson(join(credentialDir(cacheDir), `${keyFileName(key)}.json`));
   if (!isEntry(entry, key)) return undefined;
   const expiration = new Date(entry.expiration);
   if (!(expiration.getTime() - now > CREDENTIAL_REFRESH_WINDOW_MS)) return undefined;
@@ -55,7 +56,7 @@ export function writeCachedCredentials(cacheDir: string, key: string, meta: { pr
     sessionToken: creds.sessionToken ?? null,
     expiration: creds.expiration.toISOString(),
   };
-  writePrivateJson(credentialDir(cacheDir), `${key}.json`, entry);
+  writePrivateJson(credentialDir(cacheDir), `${keyFileName(key)}.json`, entry);
 }
 
 /** For `cache list`: what is cached and until when, never the secrets. */
@@ -86,7 +87,7 @@ export async function withCredentialCache(
   try {
     const dir = credentialDir(cacheDir);
     ensurePrivateDir(dir);
-    release = await acquireLock(join(dir, `${key}.lock`), {
+    release = await acquireLock(join(dir, `${keyFileName(key)}.lock`), {
       waitMs: 10_000,
       staleMs: 120_000,
       onWait: () => readCachedCredentials(cacheDir, key, now()) !== undefined,

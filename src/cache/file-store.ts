@@ -5,7 +5,6 @@
  * parallel readers see the old file or the new one, never a torn one.
  */
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, chmodSync, unlinkSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
 /** Creates the folder (and parents) private to the user; tightens an existing one we own. */
@@ -40,7 +39,8 @@ export function readPrivateJson(path: string): unknown {
 /** Writes JSON atomically with mode 0600. Throws on failure; callers treat that as "not cached". */
 export function writePrivateJson(dir: string, name: string, value: unknown): void {
   ensurePrivateDir(dir);
-  const tmp = join(dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // Unique enough with 'wx' (exclusive create); not node:crypto, which the hit path avoids loading.
+  const tmp = join(dir, `.${name}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
   try {
     writeFileSync(tmp, `${JSON.stringify(value)}\n`, { mode: 0o600, flag: 'wx' });
     renameSync(tmp, join(dir, name));

@@ -3,6 +3,7 @@
  * secrets: the files are private, and nothing here logs them.
  */
 import { join } from 'node:path';
+import { keyFileName } from './keys.js';
 import { listJsonFiles, readPrivateJson, writePrivateJson } from './file-store.js';
 
 /** A cached token is handed out only while more than this much of its life remains. */
@@ -38,7 +39,7 @@ function isEntry(value: unknown, key: string): value is TokenCacheEntry {
 
 /** The entry for `key` when it has more than a minute left; corrupt or foreign files count as none. */
 export function readCachedToken(cacheDir: string, key: string, now: number): TokenCacheEntry | undefined {
-  const entry = readPrivateJson(join(tokenDir(cacheDir), `${key}.json`));
+  const entry = readPrivateJson(join(tokenDir(cacheDir), `${keyFileName(key)}.json`));
   if (!isEntry(entry, key)) return undefined;
   const expires = Date.parse(entry.expiresAt);
   if (!(expires - now > TOKEN_REUSE_MIN_REMAINING_MS)) return undefined;
@@ -47,7 +48,7 @@ export function readCachedToken(cacheDir: string, key: string, now: number): Tok
 }
 
 export function writeCachedToken(cacheDir: string, entry: TokenCacheEntry): void {
-  writePrivateJson(tokenDir(cacheDir), `${entry.key}.json`, entry);
+  writePrivateJson(tokenDir(cacheDir), `${keyFileName(entry.key)}.json`, entry);
 }
 
 export function listCachedTokens(cacheDir: string): TokenCacheEntry[] {

@@ -6,8 +6,6 @@
  * connection this process could make: it adds the file's certificates to Node's default trust
  * store the way the variable would have, i.e. for every TLS context that names no CA of its own.
  */
-import { readFileSync } from 'node:fs';
-
 let deferredPath: string | undefined;
 let applied = false;
 
@@ -22,18 +20,6 @@ export function restoreDeferredCaEnv(env: NodeJS.ProcessEnv = process.env): void
 export async function applyDeferredCaCerts(warn: (message: string) => void = () => {}): Promise<void> {
   if (!deferredPath || applied) return;
   applied = true;
-  let extra: string;
-  try {
-    extra = readFileSync(deferredPath, 'utf8');
-  } catch (err) {
-    // Node itself only warns when the file is unreadable, and goes on with the default store.
-    warn(`ignoring extra CA certificates in ${deferredPath}: ${(err as Error).message}`);
-    return;
-  }
-  // The module object itself (not an ES namespace copy): Node's TLS client calls
-  // tls.createSecureContext through it, so replacing the property reaches every connection.
-  const tls = (await import('node:tls')).default;
-  const ca = [...tls.rootCertificates, extra];
-  const original = tls.createSecureContext;
-  tls.createSecureContext = (options) => original(options?.ca ? options : { ...options, ca });
+  const { addExtraCaCertificates } = await import('./deferred-ca-apply.js');
+  addExtraCaCertificates(deferredPath, warn);
 }

@@ -28,13 +28,8 @@ function pick(a: string | undefined, b: string | undefined, names: string): stri
 }
 
 async function promptOnStderr(question: string): Promise<string> {
-  const { createInterface } = await import('node:readline/promises');
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: Boolean(process.stdin.isTTY) });
-  try {
-    return await rl.question(question);
-  } finally {
-    rl.close();
-  }
+  const { promptOnStderr: ask } = await import('./prompt.js');
+  return ask(question);
 }
 
 export async function runToken(rawFlags: Record<string, unknown>, ctx: { verbose: boolean }): Promise<void> {
@@ -42,8 +37,9 @@ export async function runToken(rawFlags: Record<string, unknown>, ctx: { verbose
   const execInfo = parseExecInfo(process.env.KUBERNETES_EXEC_INFO);
   if (execInfo.warning) process.stderr.write(`eks-auth: warning: ${execInfo.warning}\n`);
   const apiVersion = flags.apiVersion === 'v1' ? EXEC_API_V1 : flags.apiVersion === 'v1beta1' ? EXEC_API_V1BETA1 : execInfo.apiVersion;
-  // kubectl says whether stdin is the user's terminal; without exec info, look for ourselves.
-  const interactive = execInfo.interactive ?? Boolean(process.stdin.isTTY);
+  // kubectl says whether stdin is the user's terminal; without exec info, look for ourselves, but
+  // only if a prompt is needed: touching process.stdin sets up a stream (~8 ms on every run).
+  const interactive = execInfo.interactive ?? (() => Boolean(process.stdin.isTTY));
 
   const logger = createLogger(ctx.verbose);
   const result = await getToken({

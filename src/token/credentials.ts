@@ -41,8 +41,8 @@ export interface SourceCredentialOptions {
   profile?: string | undefined;
   profileName: string;
   region?: string | undefined;
-  /** Whether a prompt may be shown (MFA). */
-  interactive: boolean;
+  /** Whether a prompt may be shown (MFA); a function is asked only when a prompt is needed. */
+  interactive: boolean | (() => boolean);
   clusterId: string;
   logger: Logger;
   /** Reads one line from the user; used for the MFA code. */
@@ -62,7 +62,8 @@ export async function resolveSourceCredentials(opts: SourceCredentialOptions): P
   }
   const { fromNodeProviderChain } = await import('./sdk/provider-chain.js');
   const mfaCodeProvider = async (serial: string): Promise<string> => {
-    if (!opts.interactive || !opts.prompt) {
+    const interactive = typeof opts.interactive === 'function' ? opts.interactive() : opts.interactive;
+    if (!interactive || !opts.prompt) {
       throw new EksAuthError(
         'MFA_REQUIRED',
         `profile "${opts.profileName}" needs an MFA code for ${serial}, but no terminal is available to ask for it (kubeconfig interactiveMode Never, or stdin is not a TTY): set interactiveMode: IfAvailable in the kubeconfig's exec entry, or run "eks-auth token -i ${opts.clusterId} --profile ${opts.profileName}" in a terminal once to cache the role's credentials`,

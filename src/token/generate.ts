@@ -3,7 +3,7 @@
  * Loaded only when no cached token fits; the credential-cache decisions live here.
  */
 import { withCredentialCache } from '../cache/credential-cache.js';
-import { hashKey } from '../cache/keys.js';
+import { cacheKey } from '../cache/keys.js';
 import type { ProfileSettings } from './aws-config.js';
 import { assumeRole, createLogger, resolveSourceCredentials, type ResolvedCredentials } from './credentials.js';
 import { tokenExpiry, type GetTokenOptions, type TokenResult } from './get-token.js';
@@ -44,7 +44,7 @@ export async function generateToken(args: {
   // credentials that are slow to get: cache them like the AWS CLI does, keyed by the profile.
   const getSource =
     cache && !options.credentials && settings.profileMakesTemporaryCredentials
-      ? () => withCredentialCache(cache.dir, hashKey({ kind: 'source', v: 1, source: cache.fingerprint, stsApiEndpoint: cache.stsApiEndpoint }), { profile: settings.profileName, roleArn: null }, resolveSource)
+      ? () => withCredentialCache(cache.dir, cacheKey({ kind: 'source', v: 1, source: cache.fingerprint, stsApiEndpoint: cache.stsApiEndpoint }), { profile: settings.profileName, roleArn: null }, resolveSource)
       : resolveSource;
 
   let credentials: ResolvedCredentials;
@@ -61,7 +61,7 @@ export async function generateToken(args: {
       });
     // With the role's credentials cached, the source credentials are not even resolved. IAM
     // credentials are global, so the key has no region: one AssumeRole serves every region.
-    const roleKey = cache && hashKey({
+    const roleKey = cache && cacheKey({
       kind: 'role', v: 1, source: cache.fingerprint, roleArn, externalId: options.externalId ?? null, sessionName: options.sessionName ?? null,
       forwardSessionName: Boolean(options.forwardSessionName), stsApiEndpoint: cache.stsApiEndpoint,
     });

@@ -7,7 +7,7 @@ import { EksAuthError } from '../errors.js';
 import type { PartitionId } from '../aws/partitions.js';
 import { loadProfileSettings } from './aws-config.js';
 import { resolveStsEndpoint } from './sts-endpoint.js';
-import { hashKey, sourceFingerprint } from '../cache/keys.js';
+import { cacheKey, sourceFingerprint } from '../cache/keys.js';
 import { readCachedToken, writeCachedToken } from '../cache/token-cache.js';
 import type { Logger, ResolvedCredentials } from './credentials.js';
 
@@ -41,8 +41,8 @@ export interface GetTokenOptions {
    * passes ~/.kube/cache/eks-auth by default.
    */
   cacheDir?: string | undefined;
-  /** Whether an MFA prompt may be shown; default false for library callers. */
-  interactive?: boolean | undefined;
+  /** Whether an MFA prompt may be shown (or a function deciding it when asked); default false. */
+  interactive?: boolean | (() => boolean) | undefined;
   prompt?: ((question: string) => Promise<string>) | undefined;
   logger?: Logger | undefined;
   /** Called once before the first network connection (a cache hit makes none). */
@@ -107,9 +107,9 @@ export interface TokenCacheKeyFields {
   stsApiEndpoint: string | null;
 }
 
-/** Every input that changes the token, hashed: a different input never finds another's entry. */
+/** Every input that changes the token: a different input never finds another's entry. */
 export function tokenCacheKey(fields: TokenCacheKeyFields): string {
-  return hashKey({ kind: 'token', v: 1, ...fields });
+  return cacheKey({ kind: 'token', v: 1, ...fields });
 }
 
 /** The earlier of the STS validity and the credentials' own expiry, less the margin. */

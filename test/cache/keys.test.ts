@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tokenCacheKey, type TokenCacheKeyFields } from '../../src/token/get-token.js';
-import { sourceFingerprint } from '../../src/cache/keys.js';
+import { keyFileName, sourceFingerprint } from '../../src/cache/keys.js';
 
 const base: TokenCacheKeyFields = {
   clusterId: 'prod', region: 'eu-west-1', stsHost: 'sts.eu-west-1.amazonaws.com', signingRegion: 'eu-west-1', partition: 'aws',
@@ -22,7 +22,7 @@ for (const [field, value] of variations) {
 test('token cache key is stable and independent of field order', () => {
   const reversed = Object.fromEntries(Object.entries(base).reverse()) as unknown as TokenCacheKeyFields;
   assert.equal(tokenCacheKey(reversed), tokenCacheKey(base));
-  assert.match(tokenCacheKey(base), /^[0-9a-f]{64}$/);
+  assert.equal(JSON.parse(tokenCacheKey(base)).clusterId, 'prod', 'the key is the canonical JSON of its fields');
 });
 
 const fp = (env: Record<string, string>, profileNamed = false, profiles: Record<string, Record<string, string>> = {}) =>
@@ -32,7 +32,7 @@ test('source fingerprint: environment keys by access key ID, never by secret', (
   const a = fp({ AWS_ACCESS_KEY_ID: 'AKIA1', AWS_SECRET_ACCESS_KEY: 's1' });
   assert.equal(fp({ AWS_ACCESS_KEY_ID: 'AKIA1', AWS_SECRET_ACCESS_KEY: 's2' }), a, 'the secret does not enter the key');
   assert.notEqual(fp({ AWS_ACCESS_KEY_ID: 'AKIA2', AWS_SECRET_ACCESS_KEY: 's1' }), a, 'another key ID is another entry');
-  assert.ok(!a.includes('AKIA1'));
+  assert.ok(!a.includes('s1'), 'no secret in the key');
 });
 
 test('source fingerprint: a named profile wins over environment keys, as in the SDK chain', () => {
@@ -40,6 +40,12 @@ test('source fingerprint: a named profile wins over environment keys, as in the 
   const profiles = { default: { aws_access_key_id: 'AKIAP', aws_secret_access_key: 'sp' } };
   assert.notEqual(fp(env, true, profiles), fp(env, false, profiles));
   assert.equal(fp(env, true, profiles), fp({}, true, profiles));
+});
+
+test('key file names are short hashes that differ for different keys', () => {
+  const names = new Set(variations.map(([field, value]) => keyFileName(tokenCacheKey({ ...base, [field]: value }))));
+  assert.equal(names.size, variations.length);
+  for (const n of names) assert.match(n, /^[0-9a-f]{16}$/);
 });
 
 test('source fingerprint: profile settings and their source_profile chain count, secrets do not', () => {

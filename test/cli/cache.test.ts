@@ -244,3 +244,14 @@ test('MFA profiles: one prompt, then the role credentials are cached for non-int
   const who = await verifyToken(JSON.parse(later.stdout).status.token, { clusterId: 'other-cluster', stsEndpointOverride: sts.url });
   assert.equal(who.canonicalArn, 'arn:aws:iam::111122223333:role/mfa-cached');
 });
+
+test('two keys sharing a file name (a hash collision) never hand out each other\'s token', async (t) => {
+  const { env, cacheDir, tokenFiles } = setup(t, alice);
+  await token(env);
+  const file = join(cacheDir, 'tokens', tokenFiles()[0]!);
+  const entry = JSON.parse(readFileSync(file, 'utf8'));
+  // Same file, another key inside: what a colliding key would find.
+  writeFileSync(file, JSON.stringify({ ...entry, key: entry.key.replace('"prod"', '"staging"'), token: 'k8s-aws-v1.someone-elses' }));
+  const r = await token(env);
+  assert.notEqual(r.token, 'k8s-aws-v1.someone-elses');
+});
