@@ -20,6 +20,8 @@ const LAZY = {
   'src/cli/verify.ts': 'cli-verify',
   'src/cli/cache.ts': 'cli-cache',
   'src/cli/prompt.ts': 'cli-prompt',
+  'src/cli/init.ts': 'cli-init',
+  'src/cli/server.ts': 'cli-server',
   'src/cli/deferred-ca-apply.ts': 'deferred-ca-apply',
 };
 const lazyByPath = new Map(Object.entries(LAZY).map(([src, name]) => [resolve(root, src), name]));
@@ -33,7 +35,7 @@ const lazyBoundaries = {
   name: 'lazy-boundaries',
   setup(b) {
     b.onResolve({ filter: /^\./ }, (args) => {
-      if (args.kind === 'require-call' && args.path.endsWith('.cjs')) return { path: args.path, external: true };
+      if (args.namespace === 'lazy-boundary') return { path: args.path, external: true };
       if (args.kind !== 'dynamic-import') return undefined;
       const target = resolve(args.resolveDir, args.path).replace(/\.js$/, '.ts');
       const name = lazyByPath.get(target);

@@ -59,6 +59,38 @@ export function buildProgram(): Command {
       await runVerify(opts);
     });
 
+  program
+    .command('init')
+    .description('write the webhook serving certificate and kube-apiserver\'s webhook kubeconfig')
+    .option('-i, --cluster-id <id>', 'cluster ID')
+    .option('--state-dir <dir>', 'folder for cert.pem and key.pem', '/var/aws-iam-authenticator')
+    .option('--hostname <name>', 'host name kube-apiserver uses to reach the server', 'localhost')
+    .option('--address <ip>', 'address the server listens on (also put in the certificate)', '127.0.0.1')
+    .option('--port <port>', 'port the server listens on', '21362')
+    .option('--kubeconfig <file>', 'where to write the webhook kubeconfig (default <state-dir>/eks-auth.kubeconfig)')
+    .action(async (opts: Record<string, unknown>) => {
+      const { runInit } = await import('./init.js');
+      await runInit(opts as never);
+    });
+
+  program
+    .command('server')
+    .description('serve TokenReviews for kube-apiserver over HTTPS')
+    .option('-i, --cluster-id <id>', 'cluster ID: tokens must have been made for it')
+    .option('--state-dir <dir>', 'folder holding cert.pem and key.pem (from init)', '/var/aws-iam-authenticator')
+    .option('--mapping <file>', 'aws-auth ConfigMap (manifest or data) as YAML; reloaded when it changes')
+    .option('--address <ip>', 'listen address', '127.0.0.1')
+    .option('--port <port>', 'listen port', '21362')
+    .option('--partition <partition>', 'AWS partition of the cluster', 'aws')
+    .option('--region <region>', 'the server\'s own region: its STS host is always accepted')
+    .option('--sts-endpoint-override <url>', 'send STS requests here (VPC endpoint, proxy), keeping the token\'s host as Host')
+    .option('--sts-timeout <ms>', 'deadline of each STS call', '10000')
+    .option('--max-in-flight <n>', 'reviews processed at once; more are answered 429', '512')
+    .action(async (opts: Record<string, unknown>) => {
+      const { runServer } = await import('./server.js');
+      await runServer(opts as never);
+    });
+
   const cache = program.command('cache').description('inspect or empty the token and credential cache');
   cache
     .command('list')
