@@ -1,8 +1,14 @@
 /**
  * The whole loop on loopback, no AWS account: a local STS (the tests' SigV4-checking stand-in)
  * with an example identity, `eks-auth token` with example credentials, `eks-auth verify` against
- * that STS, and a token for the wrong cluster being refused. Every step runs the real CLI.
+ * that STS, a token for the wrong cluster being refused, then `eks-auth init` and `eks-auth
+ * server` answering the TokenReview kube-apiserver would send. Every step runs the real CLI.
  */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
 import { startStsStandIn, ALICE } from '../test/support/sts-stand-in.js';
 import { EKS_AUTH, run, type RunResult } from '../test/support/cli.js';
 
@@ -56,6 +62,38 @@ try {
   const tampered = await eksAuth(['verify', '-t', '-', '-i', CLUSTER, '--sts-endpoint-override', sts.url], evil);
   console.log(`   exit ${tampered.code}: ${tampered.stderr.trim()}`);
   console.log(`   requests STS saw for it: ${sts.requests.length - before}`);
+  const state = mkdtempSync(join(tmpdir(), 'eks-auth-demo-'));
+  try {
+    const port = String(21362 + Math.floor(Math.random() * 1000));
+    step(6, `eks-auth init -i ${CLUSTER} --state-dir ${state} --port ${port}`);
+    const init = await eksAuth(['init', '-i', CLUSTER, '--state-dir', state, '--port', port]);
+    console.log(init.stdout.trimEnd().replace(/^/gm, '   '));
+
+    step(7, `eks-auth server on https://127.0.0.1:${port}, mapping alice to the group "developers"`);
+    writeFileSync(join(state, 'aws-auth.yaml'), `mapUsers: |\n  - userarn: ${ALICE.arn}\n    username: alice\n    groups: [developers]\n`);
+    const server = spawn(EKS_AUTH, ['server', '-i', CLUSTER, '--state-dir', state, '--mapping', join(state, 'aws-auth.yaml'), '--port', port, '--sts-endpoint-override', sts.url], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let logs = '';
+    server.stderr.on('data', (d: Buffer) => (logs += d.toString()));
+    for (let i = 0; i < 100 && !logs.includes('"msg":"listening"'); i++) await new Promise((r) => setTimeout(r, 50));
+    const exited = new Promise((r) => server.on('exit', r));
+    try {
+      // What kube-apiserver sends, trusting exactly the certificate in the webhook kubeconfig.
+      const dispatcher = new Agent({ connect: { ca: readFileSync(join(state, 'cert.pem'), 'utf8') } });
+      const review = { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: bearer, audiences: [] } };
+      console.log(`   POST /authenticate ${JSON.stringify({ ...review, spec: { token: `${bearer.slice(0, 24)}…` } })}`);
+      const answer = await request(`https://127.0.0.1:${port}/authenticate`, { method: 'POST', body: JSON.stringify(review), headers: { 'content-type': 'application/json' }, dispatcher });
+      console.log(`   ${answer.statusCode}`);
+      console.log(JSON.stringify(await answer.body.json(), null, 2).replace(/^/gm, '   '));
+      await dispatcher.close();
+    } finally {
+      server.kill('SIGTERM');
+      await exited;
+    }
+    console.log('   server log (JSON lines on stderr):');
+    console.log(logs.trimEnd().replace(/^/gm, '     '));
+  } finally {
+    rmSync(state, { recursive: true, force: true });
+  }
   console.log(`\nDone: STS saw ${sts.requests.length} requests in all.`);
 } finally {
   await sts.close();

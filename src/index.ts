@@ -23,3 +23,9 @@ export { validateToken, MAX_TOKEN_LENGTH, type ValidatedToken } from './verify/v
 export { canonicalizeArn, splitUserId, type CanonicalPrincipal, type PrincipalType } from './verify/arn.js';
 export { isAllowedStsHost } from './verify/sts-hosts.js';
 export type { StsTransport, StsHttpRequest, StsHttpResponse } from './verify/sts-client.js';
+export { parseAwsAuth, mapIdentity, renderTemplate, MappingError, type AwsAuthMappings, type RoleMapping, type UserMapping, type MappedUser } from './mapping/aws-auth.js';
+export { startAuthServer, type AuthServer, type AuthServerOptions } from './server/auth-server.js';
+export { fileMappingSource, type MappingSource } from './server/mapping-source.js';
+export { initStateDir, CERT_VALIDITY_DAYS, type InitOptions, type InitResult } from './server/init.js';
+export { parseTokenReview, allowedReview, deniedReview, type TokenReviewVersion } from './server/token-review.js';
+export { jsonLogger, type JsonLogger } from './server/log.js';

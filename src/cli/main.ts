@@ -78,7 +78,7 @@ export function buildProgram(): Command {
     .description('serve TokenReviews for kube-apiserver over HTTPS')
     .option('-i, --cluster-id <id>', 'cluster ID: tokens must have been made for it')
     .option('--state-dir <dir>', 'folder holding cert.pem and key.pem (from init)', '/var/aws-iam-authenticator')
-    .option('--mapping <file>', 'aws-auth ConfigMap (manifest or data) as YAML; reloaded when it changes')
+    .option('--mapping <path>', 'aws-auth as YAML (ConfigMap manifest or data), or the folder a ConfigMap volume is mounted at; reloaded on change')
     .option('--address <ip>', 'listen address', '127.0.0.1')
     .option('--port <port>', 'listen port', '21362')
     .option('--partition <partition>', 'AWS partition of the cluster', 'aws')

@@ -43,7 +43,14 @@ function groupsOf(value: unknown, where: string): string[] {
 
 function listOf(value: unknown, key: string): unknown[] {
   if (value === undefined || value === null || value === '') return [];
-  const parsed = typeof value === 'string' ? parse(value) : value;
+  let parsed: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = parse(value);
+    } catch (err) {
+      throw new MappingError(`${key} is not YAML: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
   if (parsed === null || parsed === undefined) return [];
   if (!Array.isArray(parsed)) throw new MappingError(`${key} must be a YAML list`);
   return parsed;
@@ -60,10 +67,13 @@ export function parseAwsAuth(text: string): AwsAuthMappings {
   } catch (err) {
     throw new MappingError(`not YAML: ${(err as Error).message.split('\n')[0]}`);
   }
-  if (!doc || typeof doc !== 'object') throw new MappingError('expected a ConfigMap or its data');
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new MappingError('expected a ConfigMap or its data');
   const root = doc as Record<string, unknown>;
-  const data = (root.kind === 'ConfigMap' ? root.data : root) as Record<string, unknown> | undefined;
+  const data = (root.kind === 'ConfigMap' || 'data' in root ? root.data : root) as Record<string, unknown> | undefined;
   if (!data || typeof data !== 'object') throw new MappingError('the ConfigMap has no data');
+  // A file with none of the three keys is more likely cut short or the wrong file than a wish to
+  // deny everyone; an intentionally empty aws-auth says so with `mapRoles: ""`.
+  if (!['mapRoles', 'mapUsers', 'mapAccounts'].some((k) => k in data)) throw new MappingError('no mapRoles, mapUsers or mapAccounts');
 
   const roles = listOf(data.mapRoles, 'mapRoles').map((raw, i) => {
     const where = `mapRoles[${i}]`;

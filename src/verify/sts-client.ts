@@ -28,13 +28,13 @@ export type StsTransport = (request: StsHttpRequest) => Promise<StsHttpResponse>
 let sharedDispatcher: Dispatcher | undefined;
 
 export const undiciTransport: StsTransport = async (req) => {
-  sharedDispatcher ??= new EnvHttpProxyAgent({ connections: 64, keepAliveTimeout: 30_000 });
-  const signal = AbortSignal.timeout(req.timeoutMs);
+  sharedDispatcher ??= new EnvHttpProxyAgent({ connections: 64, keepAliveTimeout: 30_000, connect: { timeout: req.timeoutMs } });
+  // Connect, headers and body each have the deadline (undici's own timers: cheaper per request
+  // than an AbortSignal, which matters at thousands of reviews per second).
   const res = await request(`${req.origin}${req.path}`, {
     method: 'GET',
     headers: req.headers,
     dispatcher: sharedDispatcher,
-    signal,
     headersTimeout: req.timeoutMs,
     bodyTimeout: req.timeoutMs,
   });
