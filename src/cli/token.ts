@@ -2,6 +2,7 @@ import { EksAuthError } from '../errors.js';
 import { EXEC_API_V1, EXEC_API_V1BETA1, formatExecCredential, parseExecInfo } from '../token/exec-credential.js';
 import { createLogger } from '../token/credentials.js';
 import { getToken } from '../token/get-token.js';
+import { settingsFromClusterInfo } from '../token/cluster-info.js';
 import { defaultCacheDir } from '../cache/paths.js';
 import { writeStdout } from './output.js';
 import { applyDeferredCaCerts } from './deferred-ca.js';
@@ -42,13 +43,15 @@ export async function runToken(rawFlags: Record<string, unknown>, ctx: { verbose
   const interactive = execInfo.interactive ?? (() => Boolean(process.stdin.isTTY));
 
   const logger = createLogger(ctx.verbose);
+  // With provideClusterInfo: true, the cluster's exec extension fills what the flags leave open.
+  const fromCluster = settingsFromClusterInfo(execInfo.cluster);
   const result = await getToken({
-    clusterId: pick(flags.clusterId, flags.clusterName, '--cluster-id and --cluster-name') ?? '',
-    region: flags.region,
-    profile: flags.profile,
-    roleArn: pick(flags.role, flags.roleArn, '--role and --role-arn'),
-    externalId: flags.externalId,
-    sessionName: flags.sessionName,
+    clusterId: pick(flags.clusterId, flags.clusterName, '--cluster-id and --cluster-name') ?? fromCluster.clusterId ?? '',
+    region: flags.region ?? fromCluster.region,
+    profile: flags.profile ?? fromCluster.profile,
+    roleArn: pick(flags.role, flags.roleArn, '--role and --role-arn') ?? fromCluster.roleArn,
+    externalId: flags.externalId ?? fromCluster.externalId,
+    sessionName: flags.sessionName ?? (flags.forwardSessionName ? undefined : fromCluster.sessionName),
     forwardSessionName: flags.forwardSessionName,
     interactive,
     prompt: promptOnStderr,

@@ -77,7 +77,7 @@ export interface TokenResult {
 
 export function validateTokenOptions(opts: Pick<GetTokenOptions, 'clusterId' | 'sessionName' | 'forwardSessionName' | 'externalId' | 'roleArn'>): void {
   if (!opts.clusterId || opts.clusterId.trim() === '') {
-    throw new EksAuthError('USAGE', 'a cluster ID is required: pass -i <cluster> (or --cluster-name, or set KUBERNETES_AWS_AUTHENTICATOR_CLUSTER_ID)');
+    throw new EksAuthError('USAGE', 'a cluster ID is required: pass -i <cluster> (or --cluster-name, KUBERNETES_AWS_AUTHENTICATOR_CLUSTER_ID, or clusterName in the cluster\'s client.authentication.k8s.io/exec extension with provideClusterInfo: true)');
   }
   if (opts.sessionName !== undefined && opts.forwardSessionName) {
     throw new EksAuthError('USAGE', '--session-name and --forward-session-name conflict: pass one of them');

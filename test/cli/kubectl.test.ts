@@ -95,3 +95,36 @@ test('kubectl reports Unauthorized when the token is for another cluster', async
   assert.notEqual(result.code, 0);
   assert.match(result.stderr, /Unauthorized|must be logged in/);
 });
+
+test('provideClusterInfo: one users entry serves two clusters, each named by its exec extension', async (t) => {
+  if (!requireTool(t, 'kubectl', 'install kubectl')) return;
+  const [kubectl] = kubectlVersions().slice(-1);
+  const servers = await Promise.all(
+    ['blue', 'green'].map((cluster) => startKubeApiServerStandIn(async (token) => (await verifyToken(token, { clusterId: cluster, stsEndpointOverride: sts.url }), true))),
+  );
+  t.after(() => Promise.all(servers.map((s) => s.close())));
+  const { env, home, cleanup } = isolatedEnv(aliceEnv);
+  t.after(cleanup);
+  const config = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: ['blue', 'green'].map((name, i) => ({
+      name,
+      cluster: {
+        server: servers[i]!.url,
+        'certificate-authority-data': Buffer.from(servers[i]!.caPem).toString('base64'),
+        extensions: [{ name: 'client.authentication.k8s.io/exec', extension: { clusterName: name, region: i === 0 ? 'eu-west-1' : 'us-east-2' } }],
+      },
+    })),
+    users: [{ name: 'eks', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: EKS_AUTH, args: ['token'], interactiveMode: 'Never', provideClusterInfo: true } } }],
+    contexts: ['blue', 'green'].map((name) => ({ name, context: { cluster: name, user: 'eks' } })),
+    'current-context': 'blue',
+  };
+  const file = writeFile(join(home, 'kubeconfig'), stringify(config));
+  for (const [i, context] of ['blue', 'green'].entries()) {
+    const r = await run(kubectl!, ['--kubeconfig', file, '--context', context, 'get', '--raw', '/version'], { env });
+    assert.equal(r.code, 0, `${context}: ${r.stderr}`);
+    const url = Buffer.from(servers[i]!.tokens.at(-1)!.slice('k8s-aws-v1.'.length), 'base64url').toString();
+    assert.match(url, i === 0 ? /^https:\/\/sts\.eu-west-1\./ : /^https:\/\/sts\.us-east-2\./, 'the region came from the extension');
+  }
+});
