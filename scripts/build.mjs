@@ -22,6 +22,7 @@ const LAZY = {
   'src/cli/prompt.ts': 'cli-prompt',
   'src/cli/init.ts': 'cli-init',
   'src/cli/server.ts': 'cli-server',
+  'src/cli/convert-kubeconfig.ts': 'cli-convert-kubeconfig',
   'src/cli/deferred-ca-apply.ts': 'deferred-ca-apply',
 };
 const lazyByPath = new Map(Object.entries(LAZY).map(([src, name]) => [resolve(root, src), name]));

@@ -91,6 +91,20 @@ export function buildProgram(): Command {
       await runServer(opts as never);
     });
 
+  program
+    .command('convert-kubeconfig')
+    .alias('setup')
+    .description('rewrite kubeconfig users that run "aws eks get-token" or "aws-iam-authenticator token" to run eks-auth')
+    .option('--kubeconfig <file>', 'kubeconfig to convert (default: KUBECONFIG, else ~/.kube/config)')
+    .option('--context <name>', 'only the user of this context')
+    .option('--dry-run', 'print the converted kubeconfig instead of writing it')
+    .option('--restore', 'put back the backup an earlier conversion made')
+    .addOption(new Option('--command <path>', 'the command kubectl should run (default: eks-auth, found on PATH)'))
+    .action(async (opts: Record<string, unknown>) => {
+      const { runConvertKubeconfig } = await import('./convert-kubeconfig.js');
+      runConvertKubeconfig(opts);
+    });
+
   const cache = program.command('cache').description('inspect or empty the token and credential cache');
   cache
     .command('list')
