@@ -43,7 +43,7 @@ export function readCachedToken(cacheDir: string, key: string, now: number): Tok
   if (!isEntry(entry, key)) return undefined;
   const expires = Date.parse(entry.expiresAt);
   if (!(expires - now > TOKEN_REUSE_MIN_REMAINING_MS)) return undefined;
-  if (Date.parse(entry.signedAt) > now + 5 * 60_000) return undefined; // clock went backwards
+  if (expires - now > 15 * 60_000) return undefined; // the clock went backwards since it was written
   return entry;
 }
 

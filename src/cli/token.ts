@@ -56,6 +56,7 @@ export async function runToken(rawFlags: Record<string, unknown>, ctx: { verbose
     interactive,
     prompt: promptOnStderr,
     logger,
+    onWarning: (message) => process.stderr.write(`eks-auth: warning: ${message}\n`),
     beforeNetwork: () => applyDeferredCaCerts((message) => logger.warn(message)),
     cacheDir: flags.cache === false ? undefined : (flags.cacheDir ?? defaultCacheDir()),
   });

@@ -113,6 +113,8 @@ export function translateCredentialError(err: unknown, profileName: string): Eks
 }
 
 export interface AssumeRoleOptions {
+  /** Told the server's Date of each STS response (clock-skew detection). */
+  onServerDate?: ((serverDate: Date, receivedAt: Date) => void) | undefined;
   roleArn: string;
   externalId?: string | undefined;
   sessionName?: string | undefined;
@@ -139,6 +141,19 @@ export async function assumeRole(source: ResolvedCredentials, opts: AssumeRoleOp
     logger: opts.logger,
     maxAttempts: 3,
   });
+  if (opts.onServerDate) {
+    const report = opts.onServerDate;
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        const date = (result.response as { headers?: Record<string, string> }).headers?.date;
+        const parsed = date ? new Date(date) : undefined;
+        if (parsed && !Number.isNaN(parsed.getTime())) report(parsed, new Date());
+        return result;
+      },
+      { step: 'deserialize', name: 'eksAuthServerDate' },
+    );
+  }
   try {
     let sessionName = opts.sessionName ?? DEFAULT_ROLE_SESSION_NAME;
     if (opts.forwardSessionName) {

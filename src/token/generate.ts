@@ -9,6 +9,7 @@ import { assumeRole, createLogger, resolveSourceCredentials, type ResolvedCreden
 import { tokenExpiry, type GetTokenOptions, type TokenResult } from './get-token.js';
 import { presignGetCallerIdentity } from './presign.js';
 import type { StsEndpoint } from './sts-endpoint.js';
+import { CLOCK_SKEW_TOLERANCE_MS, describeSkew, readClockOffset, writeClockOffset } from './clock.js';
 import { encodeToken } from './token-format.js';
 
 export async function generateToken(args: {
@@ -47,6 +48,13 @@ export async function generateToken(args: {
       ? () => withCredentialCache(cache.dir, cacheKey({ kind: 'source', v: 1, source: cache.fingerprint, stsApiEndpoint: cache.stsApiEndpoint }), { profile: settings.profileName, roleArn: null }, resolveSource)
       : resolveSource;
 
+  // AWS time − local time, learned from an STS response now or on an earlier run.
+  let clockOffsetMs = cache ? readClockOffset(cache.dir) : 0;
+  let learnedOffsetMs: number | undefined;
+  const onServerDate = (serverDate: Date, receivedAt: Date) => {
+    learnedOffsetMs = serverDate.getTime() - receivedAt.getTime();
+  };
+
   let credentials: ResolvedCredentials;
   if (options.roleArn) {
     const roleArn = options.roleArn;
@@ -58,6 +66,7 @@ export async function generateToken(args: {
         forwardSessionName: options.forwardSessionName,
         region: settings.region,
         logger,
+        onServerDate,
       });
     // With the role's credentials cached, the source credentials are not even resolved. IAM
     // credentials are global, so the key has no region: one AssumeRole serves every region.
@@ -70,12 +79,29 @@ export async function generateToken(args: {
     credentials = await getSource();
   }
 
-  // Whole seconds: X-Amz-Date has no fraction, and expirationTimestamp must not outlive it.
-  const signedAt = new Date(Math.floor(now().getTime() / 1000) * 1000);
+  if (learnedOffsetMs !== undefined) {
+    // The Date header has one-second resolution; smaller differences are noise.
+    const skewed = Math.abs(learnedOffsetMs) > CLOCK_SKEW_TOLERANCE_MS;
+    if (skewed && Math.abs(learnedOffsetMs - clockOffsetMs) > CLOCK_SKEW_TOLERANCE_MS) {
+      options.onWarning?.(`${describeSkew(learnedOffsetMs)} (STS's Date header); signing with the corrected time. Fix the clock (for example "timedatectl set-ntp true").`);
+    }
+    clockOffsetMs = skewed ? learnedOffsetMs : 0;
+    if (cache) {
+      try {
+        writeClockOffset(cache.dir, learnedOffsetMs);
+      } catch {}
+    }
+  }
+
+  // Signed in AWS time (whole seconds: X-Amz-Date has no fraction); the expiry is told to kubectl
+  // in local time, which is the clock kubectl compares it with.
+  const localNow = now().getTime();
+  const signedAt = new Date(Math.floor((localNow + clockOffsetMs) / 1000) * 1000);
   const url = await presignGetCallerIdentity({ credentials, clusterId: options.clusterId, endpoint, signingDate: signedAt });
+  const credentialsEndLocal = credentials.expiration ? new Date(credentials.expiration.getTime() - clockOffsetMs) : undefined;
   return {
     token: encodeToken(url),
-    expiresAt: tokenExpiry(signedAt, credentials.expiration),
+    expiresAt: tokenExpiry(new Date(signedAt.getTime() - clockOffsetMs), credentialsEndLocal),
     signedAt,
     clusterId: options.clusterId,
     stsHost: endpoint.host,

@@ -45,6 +45,8 @@ export interface GetTokenOptions {
   interactive?: boolean | (() => boolean) | undefined;
   prompt?: ((question: string) => Promise<string>) | undefined;
   logger?: Logger | undefined;
+  /** Told things the user should know even on success (a skewed clock); default: ignored. */
+  onWarning?: ((message: string) => void) | undefined;
   /** Called once before the first network connection (a cache hit makes none). */
   beforeNetwork?: (() => Promise<void>) | undefined;
   /** Clock, for tests and clock-skew correction. */
