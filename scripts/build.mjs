@@ -23,6 +23,7 @@ const LAZY = {
   'src/cli/init.ts': 'cli-init',
   'src/cli/server.ts': 'cli-server',
   'src/cli/convert-kubeconfig.ts': 'cli-convert-kubeconfig',
+  'src/cli/doctor.ts': 'cli-doctor',
   'src/cli/deferred-ca-apply.ts': 'deferred-ca-apply',
 };
 const lazyByPath = new Map(Object.entries(LAZY).map(([src, name]) => [resolve(root, src), name]));

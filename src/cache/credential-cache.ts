@@ -15,6 +15,7 @@ export interface CachedCredentials {
   secretAccessKey: string;
   sessionToken?: string | undefined;
   expiration: Date;
+  source?: string;
 }
 
 export interface CredentialCacheEntry {
@@ -42,7 +43,7 @@ export function readCachedCredentials(cacheDir: string, key: string, now: number
   if (!isEntry(entry, key)) return undefined;
   const expiration = new Date(entry.expiration);
   if (!(expiration.getTime() - now > CREDENTIAL_REFRESH_WINDOW_MS)) return undefined;
-  return { accessKeyId: entry.accessKeyId, secretAccessKey: entry.secretAccessKey, sessionToken: entry.sessionToken ?? undefined, expiration };
+  return { accessKeyId: entry.accessKeyId, secretAccessKey: entry.secretAccessKey, sessionToken: entry.sessionToken ?? undefined, expiration, source: `the credential cache (${entry.roleArn ? `AssumeRole of ${entry.roleArn}` : `profile ${entry.profile}`})` };
 }
 
 export function writeCachedCredentials(cacheDir: string, key: string, meta: { profile: string; roleArn: string | null }, creds: CachedCredentials): void {
@@ -78,9 +79,9 @@ export async function withCredentialCache(
   cacheDir: string,
   key: string,
   meta: { profile: string; roleArn: string | null },
-  resolve: () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined; expiration?: Date | undefined }>,
+  resolve: () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined; expiration?: Date | undefined; source?: string | undefined }>,
   now: () => number = Date.now,
-): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined; expiration?: Date | undefined }> {
+): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined; expiration?: Date | undefined; source?: string | undefined }> {
   const cached = readCachedCredentials(cacheDir, key, now());
   if (cached) return cached;
   let release: (() => void) | undefined;

@@ -92,6 +92,23 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('doctor')
+    .description('explain what eks-auth would do and what AWS and the cluster make of it ("why am I Unauthorized?")')
+    .option('-i, --cluster-id <id>', 'cluster ID (default: from the --context user\'s arguments)')
+    .option('--region <region>', 'AWS region')
+    .option('--profile <name>', 'AWS profile')
+    .option('-r, --role <arn>', 'IAM role to assume')
+    .option('--context <name>', 'kubeconfig context: check what its API server thinks of the token')
+    .option('--kubeconfig <file>', 'kubeconfig (default: KUBECONFIG, else ~/.kube/config)')
+    .option('--mapping <file>', 'an aws-auth ConfigMap to try the identity against')
+    .addOption(new Option('--cache-dir <dir>', 'token cache folder').env('EKS_AUTH_CACHE_DIR'))
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (opts: Record<string, unknown>) => {
+      const { runDoctorCli } = await import('./doctor.js');
+      process.exitCode = await runDoctorCli(opts);
+    });
+
+  program
     .command('convert-kubeconfig')
     .alias('setup')
     .description('rewrite kubeconfig users that run "aws eks get-token" or "aws-iam-authenticator token" to run eks-auth')
@@ -131,7 +148,8 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-    return 0;
+    // A command may set the exit code itself (doctor: 1 when a check failed).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version end through here with exit code 0.

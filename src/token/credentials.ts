@@ -8,6 +8,34 @@ import type { SigningCredentials } from './presign.js';
 
 export interface ResolvedCredentials extends SigningCredentials {
   expiration?: Date | undefined;
+  /** Where they came from, in words (for doctor and --verbose). */
+  source?: string | undefined;
+}
+
+/** The SDK marks resolved credentials with feature flags; these say where they came from. */
+const SOURCE_NAMES: Array<[string, string]> = [
+  ['CREDENTIALS_STS_ASSUME_ROLE', 'a role assumed by the profile (role_arn)'],
+  ['CREDENTIALS_PROFILE_SOURCE_PROFILE', 'a role assumed from source_profile (role_arn)'],
+  ['CREDENTIALS_PROFILE_NAMED_PROVIDER', 'a role assumed from credential_source'],
+  ['CREDENTIALS_PROFILE_SSO', 'IAM Identity Center (SSO) through the profile'],
+  ['CREDENTIALS_PROFILE_SSO_LEGACY', 'IAM Identity Center (SSO, legacy settings) through the profile'],
+  ['CREDENTIALS_SSO', 'IAM Identity Center (SSO)'],
+  ['CREDENTIALS_SSO_LEGACY', 'IAM Identity Center (SSO, legacy settings)'],
+  ['CREDENTIALS_PROFILE_PROCESS', 'credential_process of the profile'],
+  ['CREDENTIALS_PROCESS', 'credential_process'],
+  ['CREDENTIALS_PROFILE_STS_WEB_ID_TOKEN', 'web identity token of the profile'],
+  ['CREDENTIALS_ENV_VARS_STS_WEB_ID_TOKEN', 'web identity token (AWS_WEB_IDENTITY_TOKEN_FILE)'],
+  ['CREDENTIALS_PROFILE_LOGIN', 'aws login session of the profile'],
+  ['CREDENTIALS_LOGIN', 'aws login session'],
+  ['CREDENTIALS_PROFILE', 'static keys in the shared credentials/config file'],
+  ['CREDENTIALS_HTTP', 'the container credentials endpoint (ECS, EKS Pod Identity)'],
+  ['CREDENTIALS_IMDS', 'EC2 instance metadata (IMDS)'],
+  ['CREDENTIALS_ENV_VARS', 'environment variables (AWS_ACCESS_KEY_ID)'],
+];
+
+export function describeCredentialSource(features: Record<string, unknown> | undefined): string | undefined {
+  if (!features) return undefined;
+  return SOURCE_NAMES.find(([flag]) => flag in features)?.[1];
 }
 
 export interface Logger {
@@ -58,7 +86,7 @@ export async function resolveSourceCredentials(opts: SourceCredentialOptions): P
   if (!opts.profile && !env.AWS_PROFILE && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
     const { fromEnv } = await import('./sdk/env-provider.js');
     const creds = await fromEnv({ logger: opts.logger })();
-    return { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken, expiration: creds.expiration };
+    return { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken, expiration: creds.expiration, source: describeCredentialSource({ CREDENTIALS_ENV_VARS: 1 }) };
   }
   const { fromNodeProviderChain } = await import('./sdk/provider-chain.js');
   const mfaCodeProvider = async (serial: string): Promise<string> => {
@@ -86,6 +114,7 @@ export async function resolveSourceCredentials(opts: SourceCredentialOptions): P
       secretAccessKey: creds.secretAccessKey,
       sessionToken: creds.sessionToken,
       expiration: creds.expiration,
+      source: describeCredentialSource((creds as { $source?: Record<string, unknown> }).$source),
     };
   } catch (err) {
     throw translateCredentialError(err, opts.profileName);
@@ -176,7 +205,7 @@ export async function assumeRole(source: ResolvedCredentials, opts: AssumeRoleOp
     if (!c?.AccessKeyId || !c.SecretAccessKey) {
       throw new EksAuthError('STS_CALL_FAILED', `STS AssumeRole for ${opts.roleArn} returned no credentials`);
     }
-    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration, source: `AssumeRole of ${opts.roleArn}` };
   } finally {
     client.destroy();
   }

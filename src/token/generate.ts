@@ -109,6 +109,8 @@ export async function generateToken(args: {
     partition: endpoint.partition,
     accessKeyId: credentials.accessKeyId,
     credentialsExpireAt: credentials.expiration,
+    credentialSource: options.credentials ? 'given by the caller' : credentials.source,
+    clockOffsetMs,
     fromCache: false,
   };
 }

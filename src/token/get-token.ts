@@ -75,6 +75,10 @@ export interface TokenResult {
   credentialsExpireAt?: Date | undefined;
   /** Whether the token came from the cache. */
   fromCache: boolean;
+  /** Where the signing credentials came from, in words (not for cache hits). */
+  credentialSource?: string | undefined;
+  /** The clock correction applied when signing (AWS time − local time), in ms. */
+  clockOffsetMs?: number | undefined;
 }
 
 export function validateTokenOptions(opts: Pick<GetTokenOptions, 'clusterId' | 'sessionName' | 'forwardSessionName' | 'externalId' | 'roleArn'>): void {

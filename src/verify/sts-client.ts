@@ -19,6 +19,8 @@ export interface StsHttpRequest {
 export interface StsHttpResponse {
   status: number;
   body: string;
+  /** The response's Date header, when the transport reports it (clock checks). */
+  date?: string | undefined;
 }
 
 /** How the verifier talks HTTP; injectable for tests and for callers with their own stack. */
@@ -48,7 +50,8 @@ export const undiciTransport: StsTransport = async (req) => {
     }
     chunks.push(chunk as Buffer);
   }
-  return { status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') };
+  const date = res.headers.date;
+  return { status: res.statusCode, body: Buffer.concat(chunks).toString('utf8'), date: typeof date === 'string' ? date : undefined };
 };
 
 /** Maps transport failures to typed errors: timeouts and unreachable STS differ for operators. */

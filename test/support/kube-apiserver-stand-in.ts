@@ -15,7 +15,16 @@ export interface KubeApiServerStandIn {
   close(): Promise<void>;
 }
 
-export async function startKubeApiServerStandIn(authenticate: (token: string) => Promise<boolean>): Promise<KubeApiServerStandIn> {
+export interface StandInUser {
+  username: string;
+  groups: string[];
+}
+
+/**
+ * `authenticate` says whether a bearer token is good, and optionally who it is (for
+ * SelfSubjectReview; default: "eks-user" in system:authenticated).
+ */
+export async function startKubeApiServerStandIn(authenticate: (token: string) => Promise<boolean | StandInUser>): Promise<KubeApiServerStandIn> {
   const { certPem, keyPem } = await createSelfSignedCertificate({ dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], validityDays: 1 });
   const tokens: string[] = [];
   const sockets = new Set<Socket>();
@@ -31,6 +40,12 @@ export async function startKubeApiServerStandIn(authenticate: (token: string) =>
     authenticate(token).then(
       (ok) => {
         if (!ok) return deny();
+        if (req.method === 'POST' && req.url === '/apis/authentication.k8s.io/v1/selfsubjectreviews') {
+          const user = typeof ok === 'object' ? ok : { username: 'eks-user', groups: [] };
+          res.writeHead(201, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: {}, status: { userInfo: { username: user.username, groups: [...user.groups, 'system:authenticated'] } } }));
+          return;
+        }
         if (req.url === '/version') {
           res.writeHead(200, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ major: '1', minor: '31', gitVersion: 'v1.31.0-eks-standin', platform: 'linux/amd64' }));
