@@ -17,6 +17,8 @@ const LAZY = {
   'src/token/sdk/env-provider.ts': 'sdk-env-provider',
   'src/token/sdk/provider-chain.ts': 'sdk-provider-chain',
   'src/token/sdk/sts-client.ts': 'sdk-sts-client',
+  'src/token/sdk/sso-oidc-client.ts': 'sdk-sso-oidc-client',
+  'src/token/sso-login.ts': 'token-sso-login',
   'src/cli/verify.ts': 'cli-verify',
   'src/cli/cache.ts': 'cli-cache',
   'src/cli/prompt.ts': 'cli-prompt',

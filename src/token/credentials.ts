@@ -106,7 +106,8 @@ export async function resolveSourceCredentials(opts: SourceCredentialOptions): P
       ...(opts.profile ? { profile: opts.profile } : {}),
       mfaCodeProvider,
       logger: opts.logger,
-      clientConfig: { region: opts.region ?? 'us-east-1', logger: opts.logger },
+      // No region here: it would override the profile's sso_region for the SSO portal call.
+      clientConfig: { logger: opts.logger },
     });
     const creds = await provider();
     return {

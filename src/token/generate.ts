@@ -11,6 +11,11 @@ import { presignGetCallerIdentity } from './presign.js';
 import type { StsEndpoint } from './sts-endpoint.js';
 import { CLOCK_SKEW_TOLERANCE_MS, describeSkew, readClockOffset, writeClockOffset } from './clock.js';
 import { encodeToken } from './token-format.js';
+import { isEksAuthError } from '../errors.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const isInteractive = (interactive: boolean | (() => boolean) | undefined) => (typeof interactive === 'function' ? interactive() : Boolean(interactive));
 
 export async function generateToken(args: {
   options: GetTokenOptions;
@@ -29,7 +34,20 @@ export async function generateToken(args: {
   const resolveSource = async (): Promise<ResolvedCredentials> => {
     if (typeof options.credentials === 'function') return options.credentials();
     if (options.credentials) return options.credentials;
-    return resolveSourceCredentials({
+    try {
+      return await chain();
+    } catch (err) {
+      // An expired SSO session with a user at the terminal: sign in once, then try again.
+      if (!isEksAuthError(err) || err.code !== 'SSO_SESSION_EXPIRED' || !isInteractive(options.interactive)) throw err;
+      const { ssoSettingsOf, ssoDeviceLogin } = await import('./sso-login.js');
+      const sso = await ssoSettingsOf(settings.profiles, settings.profileName, args.env);
+      if (!sso) throw err;
+      await ssoDeviceLogin({ sso, profileName: settings.profileName, lockDir: cache?.dir ?? join(tmpdir(), `eks-auth-${process.getuid?.() ?? 'user'}`), tell: (m) => options.onWarning?.(m, { raw: true }), logger });
+      return chain();
+    }
+  };
+  const chain = () =>
+    resolveSourceCredentials({
       profile: options.profile,
       profileName: settings.profileName,
       region: settings.region,
@@ -39,7 +57,6 @@ export async function generateToken(args: {
       prompt: options.prompt,
       env: args.env,
     });
-  };
 
   // Profiles that assume a role (maybe with MFA), use SSO or run a process hand out temporary
   // credentials that are slow to get: cache them like the AWS CLI does, keyed by the profile.

@@ -45,8 +45,11 @@ export interface GetTokenOptions {
   interactive?: boolean | (() => boolean) | undefined;
   prompt?: ((question: string) => Promise<string>) | undefined;
   logger?: Logger | undefined;
-  /** Told things the user should know even on success (a skewed clock); default: ignored. */
-  onWarning?: ((message: string) => void) | undefined;
+  /**
+   * Told things the user should know even on success (a skewed clock; an SSO sign-in URL and code,
+   * with raw: true for messages that are not warnings); default: ignored.
+   */
+  onWarning?: ((message: string, opts?: { raw?: boolean }) => void) | undefined;
   /** Called once before the first network connection (a cache hit makes none). */
   beforeNetwork?: (() => Promise<void>) | undefined;
   /** Clock, for tests and clock-skew correction. */
