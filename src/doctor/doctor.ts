@@ -8,7 +8,7 @@ import { Agent, request } from 'undici';
 import { parse } from 'yaml';
 import { isEksAuthError } from '../errors.js';
 import { defaultCacheDir } from '../cache/paths.js';
-import { getToken, type TokenResult } from '../token/get-token.js';
+import { getToken, type TokenResult, type TokenTarget } from '../token/get-token.js';
 import { decodeToken } from '../token/token-format.js';
 import { describeSkew, CLOCK_SKEW_TOLERANCE_MS } from '../token/clock.js';
 import { parseAuthenticatorArgs, parseAwsGetTokenArgs } from '../kubeconfig/convert.js';
@@ -62,7 +62,7 @@ interface ContextInfo {
   server: string;
   caPem?: string;
   insecure: boolean;
-  exec: { clusterId?: string | undefined; region?: string | undefined; profile?: string | undefined; roleArn?: string | undefined } | undefined;
+  exec: TokenTarget | undefined;
 }
 
 function readContext(files: string[], context: string): ContextInfo {

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { isMap, isSeq, parseDocument, type Document, type YAMLMap } from 'yaml';
+import type { TokenTarget } from '../token/get-token.js';
 
 export const EXEC_V1 = 'client.authentication.k8s.io/v1';
 export const INSTALL_HINT = 'eks-auth is the credential plugin for this cluster. Install it with "npm install -g eks-auth" (Node.js 20 or later), or put its bin/eks-auth on PATH.';
@@ -26,15 +27,7 @@ export interface ConvertResult {
   skipped: SkippedUser[];
 }
 
-interface TokenSettings {
-  clusterId?: string | undefined;
-  region?: string | undefined;
-  profile?: string | undefined;
-  roleArn?: string | undefined;
-  externalId?: string | undefined;
-  sessionName?: string | undefined;
-  forwardSessionName?: boolean | undefined;
-}
+type TokenSettings = TokenTarget;
 
 type Parsed = { ok: true; settings: TokenSettings } | { ok: false; reason: string };
 

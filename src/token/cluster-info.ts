@@ -4,14 +4,9 @@
  * cluster name, region and role from there lets one kubeconfig `users:` entry serve every cluster.
  * Pure; flags given on the command line win over what is found here.
  */
-export interface ClusterInfoSettings {
-  clusterId?: string;
-  region?: string;
-  roleArn?: string;
-  profile?: string;
-  externalId?: string;
-  sessionName?: string;
-}
+import type { TokenTarget } from './get-token.js';
+
+export type ClusterInfoSettings = Omit<TokenTarget, 'forwardSessionName'>;
 
 /** The region of an EKS API endpoint: https://<id>.<x>.<region>.eks.amazonaws.com[.cn]. */
 export function regionFromEksEndpoint(server: string): string | undefined {

@@ -2,8 +2,11 @@
  * The cache-miss half of getToken: credentials (through the SDK), role assumption, signing.
  * Loaded only when no cached token fits; the credential-cache decisions live here.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { withCredentialCache } from '../cache/credential-cache.js';
 import { cacheKey } from '../cache/keys.js';
+import { isEksAuthError } from '../errors.js';
 import type { ProfileSettings } from './aws-config.js';
 import { assumeRole, createLogger, resolveSourceCredentials, type ResolvedCredentials } from './credentials.js';
 import { tokenExpiry, type GetTokenOptions, type TokenResult } from './get-token.js';
@@ -11,9 +14,6 @@ import { presignGetCallerIdentity } from './presign.js';
 import type { StsEndpoint } from './sts-endpoint.js';
 import { CLOCK_SKEW_TOLERANCE_MS, describeSkew, readClockOffset, writeClockOffset } from './clock.js';
 import { encodeToken } from './token-format.js';
-import { isEksAuthError } from '../errors.js';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 const isInteractive = (interactive: boolean | (() => boolean) | undefined) => (typeof interactive === 'function' ? interactive() : Boolean(interactive));
 
@@ -31,6 +31,18 @@ export async function generateToken(args: {
   await options.beforeNetwork?.();
   logger.debug(`STS host ${endpoint.host}, signing region ${endpoint.signingRegion}, profile ${settings.profileName}`);
 
+  const chain = () =>
+    resolveSourceCredentials({
+      profile: options.profile,
+      profileName: settings.profileName,
+      region: settings.region,
+      interactive: options.interactive ?? false,
+      clusterId: options.clusterId,
+      logger,
+      prompt: options.prompt,
+      env: args.env,
+    });
+
   const resolveSource = async (): Promise<ResolvedCredentials> => {
     if (typeof options.credentials === 'function') return options.credentials();
     if (options.credentials) return options.credentials;
@@ -46,17 +58,6 @@ export async function generateToken(args: {
       return chain();
     }
   };
-  const chain = () =>
-    resolveSourceCredentials({
-      profile: options.profile,
-      profileName: settings.profileName,
-      region: settings.region,
-      interactive: options.interactive ?? false,
-      clusterId: options.clusterId,
-      logger,
-      prompt: options.prompt,
-      env: args.env,
-    });
 
   // Profiles that assume a role (maybe with MFA), use SSO or run a process hand out temporary
   // credentials that are slow to get: cache them like the AWS CLI does, keyed by the profile.
@@ -87,11 +88,15 @@ export async function generateToken(args: {
       });
     // With the role's credentials cached, the source credentials are not even resolved. IAM
     // credentials are global, so the key has no region: one AssumeRole serves every region.
-    const roleKey = cache && cacheKey({
-      kind: 'role', v: 1, source: cache.fingerprint, roleArn, externalId: options.externalId ?? null, sessionName: options.sessionName ?? null,
-      forwardSessionName: Boolean(options.forwardSessionName), stsApiEndpoint: cache.stsApiEndpoint,
-    });
-    credentials = cache && roleKey ? await withCredentialCache(cache.dir, roleKey, { profile: settings.profileName, roleArn }, assume) : await assume();
+    if (cache) {
+      const roleKey = cacheKey({
+        kind: 'role', v: 1, source: cache.fingerprint, roleArn, externalId: options.externalId ?? null, sessionName: options.sessionName ?? null,
+        forwardSessionName: Boolean(options.forwardSessionName), stsApiEndpoint: cache.stsApiEndpoint,
+      });
+      credentials = await withCredentialCache(cache.dir, roleKey, { profile: settings.profileName, roleArn }, assume);
+    } else {
+      credentials = await assume();
+    }
   } else {
     credentials = await getSource();
   }

@@ -61,6 +61,9 @@ export interface GetTokenOptions {
   env?: Record<string, string | undefined> | undefined;
 }
 
+/** Which token to make, as kubeconfig arguments and cluster extensions describe it. */
+export type TokenTarget = Partial<Pick<GetTokenOptions, 'clusterId' | 'region' | 'profile' | 'roleArn' | 'externalId' | 'sessionName' | 'forwardSessionName'>>;
+
 export interface TokenResult {
   /** `k8s-aws-v1.…`: a bearer token for the cluster. Secret: do not log it. */
   token: string;
