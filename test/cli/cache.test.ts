@@ -111,7 +111,7 @@ test('corrupt, truncated, foreign and shared cache files are ignored and replace
     assert.equal(rewritten.token, next.token, `${name}: replaced with a valid entry`);
     assert.equal(statSync(file).mode & 0o777, 0o600);
   }
-  assert.ok(original.token);
+  assert.match(original.token, /^k8s-aws-v1\./);
 });
 
 test('16 kubectl-like processes on an empty cache all succeed with valid JSON', async (t) => {
@@ -161,11 +161,8 @@ test('cache list shows entries and lifetimes but no secrets; cache clear empties
   assert.match(list.stdout, /^credentials +- +- +default +arn:aws:iam::111122223333:role\/team\/eks-admin +(59|60)m\d\ds|^credentials .* 1h00m$/m);
   const json = JSON.parse((await runEksAuth(['cache', 'list', '-o', 'json'], { env })).stdout);
   assert.equal(json.length, 3);
-  const files = [...readdirSync(join(cacheDir, 'tokens')), ...readdirSync(join(cacheDir, 'credentials'))];
-  const secrets = files.flatMap((f) => {
-    const e = JSON.parse(readFileSync(join(cacheDir, f.length ? (readdirSync(join(cacheDir, 'tokens')).includes(f) ? 'tokens' : 'credentials') : '', f), 'utf8'));
-    return [e.token, e.secretAccessKey, e.sessionToken].filter(Boolean) as string[];
-  });
+  const entries = ['tokens', 'credentials'].flatMap((dir) => readdirSync(join(cacheDir, dir)).map((f) => JSON.parse(readFileSync(join(cacheDir, dir, f), 'utf8'))));
+  const secrets = entries.flatMap((e) => [e.token, e.secretAccessKey, e.sessionToken].filter(Boolean) as string[]);
   assert.ok(secrets.length >= 3);
   for (const s of secrets) assert.ok(!list.stdout.includes(s) && !JSON.stringify(json).includes(s), 'list never shows a secret');
   const clear = await runEksAuth(['cache', 'clear'], { env });
