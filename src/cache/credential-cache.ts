@@ -4,19 +4,14 @@
  * command. Files under <cache-dir>/credentials hold secrets: 0600, never logged, never listed.
  */
 import { join } from 'node:path';
+import type { ResolvedCredentials } from '../token/credentials.js';
 import { keyFileName } from './keys.js';
 import { acquireLock, ensurePrivateDir, listJsonFiles, readPrivateJson, writePrivateJson } from './file-store.js';
 
 /** Credentials are reused until this close to their expiry (the AWS SDKs' refresh window). */
 export const CREDENTIAL_REFRESH_WINDOW_MS = 5 * 60_000;
 
-export interface CachedCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string | undefined;
-  expiration: Date;
-  source?: string;
-}
+export type CachedCredentials = ResolvedCredentials & { expiration: Date };
 
 export interface CredentialCacheEntry {
   version: 1;
@@ -79,9 +74,9 @@ export async function withCredentialCache(
   cacheDir: string,
   key: string,
   meta: { profile: string; roleArn: string | null },
-  resolve: () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined; expiration?: Date | undefined; source?: string | undefined }>,
+  resolve: () => Promise<ResolvedCredentials>,
   now: () => number = Date.now,
-): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined; expiration?: Date | undefined; source?: string | undefined }> {
+): Promise<ResolvedCredentials> {
   const cached = readCachedCredentials(cacheDir, key, now());
   if (cached) return cached;
   let release: (() => void) | undefined;

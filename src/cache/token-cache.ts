@@ -3,6 +3,8 @@
  * secrets: the files are private, and nothing here logs them.
  */
 import { join } from 'node:path';
+import type { PartitionId } from '../aws/partitions.js';
+import type { TokenResult } from '../token/get-token.js';
 import { keyFileName } from './keys.js';
 import { listJsonFiles, readPrivateJson, writePrivateJson } from './file-store.js';
 
@@ -37,18 +39,28 @@ function isEntry(value: unknown, key: string): value is TokenCacheEntry {
   );
 }
 
-/** The entry for `key` when it has more than a minute left; corrupt or foreign files count as none. */
-export function readCachedToken(cacheDir: string, key: string, now: number): TokenCacheEntry | undefined {
-  const entry = readPrivateJson(join(tokenDir(cacheDir), `${keyFileName(key)}.json`));
-  if (!isEntry(entry, key)) return undefined;
-  const expires = Date.parse(entry.expiresAt);
+/** The token for `key` when it has more than a minute left; corrupt or foreign files count as none. */
+export function readCachedToken(cacheDir: string, key: string, now: number): TokenResult | undefined {
+  const e = readPrivateJson(join(tokenDir(cacheDir), `${keyFileName(key)}.json`));
+  if (!isEntry(e, key)) return undefined;
+  const expires = Date.parse(e.expiresAt);
   if (!(expires - now > TOKEN_REUSE_MIN_REMAINING_MS)) return undefined;
   if (expires - now > 15 * 60_000) return undefined; // the clock went backwards since it was written
-  return entry;
+  return {
+    token: e.token, expiresAt: new Date(e.expiresAt), signedAt: new Date(e.signedAt), clusterId: e.clusterId, stsHost: e.stsHost,
+    signingRegion: e.signingRegion, partition: e.partition as PartitionId, accessKeyId: e.accessKeyId,
+    credentialsExpireAt: e.credentialsExpireAt ? new Date(e.credentialsExpireAt) : undefined, fromCache: true,
+  };
 }
 
-export function writeCachedToken(cacheDir: string, entry: TokenCacheEntry): void {
-  writePrivateJson(tokenDir(cacheDir), `${keyFileName(entry.key)}.json`, entry);
+/** Stores a token under `key`, with what `cache list` shows beside it (no secrets but the token). */
+export function writeCachedToken(cacheDir: string, key: string, t: TokenResult, shown: { region: string | null; profile: string; roleArn: string | null }): void {
+  const entry: TokenCacheEntry = {
+    version: 1, kind: 'token', key, token: t.token, signedAt: t.signedAt.toISOString(), expiresAt: t.expiresAt.toISOString(),
+    clusterId: t.clusterId, stsHost: t.stsHost, signingRegion: t.signingRegion, partition: t.partition, accessKeyId: t.accessKeyId,
+    credentialsExpireAt: t.credentialsExpireAt?.toISOString() ?? null, ...shown,
+  };
+  writePrivateJson(tokenDir(cacheDir), `${keyFileName(key)}.json`, entry);
 }
 
 export function listCachedTokens(cacheDir: string): TokenCacheEntry[] {

@@ -1,13 +1,12 @@
 import { clearDir } from '../cache/file-store.js';
+import { formatDuration } from '../duration.js';
 import { defaultCacheDir } from '../cache/paths.js';
 import { credentialDir, listCachedCredentials } from '../cache/credential-cache.js';
 import { listCachedTokens, tokenDir } from '../cache/token-cache.js';
 
 function remaining(expiresAt: string, now: number): string {
   const ms = Date.parse(expiresAt) - now;
-  if (ms <= 0) return 'expired';
-  const s = Math.floor(ms / 1000);
-  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return ms <= 0 ? 'expired' : formatDuration(ms);
 }
 
 export function runCacheList(flags: { cacheDir?: string; output?: 'text' | 'json' }): void {

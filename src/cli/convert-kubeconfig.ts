@@ -71,7 +71,7 @@ export function runConvertKubeconfig(flags: ConvertFlags): void {
     }
     if (flags.dryRun) {
       process.stderr.write(`${lines.splice(0).join('\n')}\n`);
-      writeStdout(result.text);
+      writeStdout(result.preview);
       continue;
     }
     const backup = `${file}${BACKUP_SUFFIX}`;

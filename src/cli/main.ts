@@ -3,7 +3,7 @@
  * that command runs, so `token` never pays for the verifier or the server and vice versa.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { reportError } from './output.js';
+import { reportError, wantsVerbose } from './output.js';
 
 export const VERSION = '0.1.0';
 
@@ -114,7 +114,7 @@ export function buildProgram(): Command {
     .description('rewrite kubeconfig users that run "aws eks get-token" or "aws-iam-authenticator token" to run eks-auth')
     .option('--kubeconfig <file>', 'kubeconfig to convert (default: KUBECONFIG, else ~/.kube/config)')
     .option('--context <name>', 'only the user of this context')
-    .option('--dry-run', 'print the converted kubeconfig instead of writing it')
+    .option('--dry-run', 'print the converted user entries instead of writing the file')
     .option('--restore', 'put back the backup an earlier conversion made')
     .addOption(new Option('--command <path>', 'the command kubectl should run (default: eks-auth, found on PATH)'))
     .action(async (opts: Record<string, unknown>) => {
@@ -158,6 +158,6 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`eks-auth: ${err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')} (see "eks-auth ${command ? `${command} ` : ''}--help")\n`);
       return 2;
     }
-    return reportError(err, argv.includes('--verbose') || argv.includes('-v'));
+    return reportError(err, wantsVerbose(argv));
   }
 }

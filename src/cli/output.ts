@@ -27,6 +27,14 @@ export function redact(text: string): string {
     .replace(/(X-Amz-(?:Security-Token|Signature)=)[^&\s"']+/gi, '$1…');
 }
 
+/**
+ * --verbose, read before commander runs: warnings are routed at start-up and errors may come from
+ * commander itself.
+ */
+export function wantsVerbose(argv: string[]): boolean {
+  return argv.includes('--verbose') || argv.includes('-v');
+}
+
 /** Prints one line for the user (and the cause chain with --verbose) and returns the exit code. */
 export function reportError(err: unknown, verbose: boolean): number {
   const message = isEksAuthError(err) ? err.message : `unexpected error: ${err instanceof Error ? err.message : String(err)}`;

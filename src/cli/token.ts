@@ -56,7 +56,7 @@ export async function runToken(rawFlags: Record<string, unknown>, ctx: { verbose
     interactive,
     prompt: promptOnStderr,
     logger,
-    onWarning: (message, opts) => process.stderr.write(opts?.raw ? `${message}\n` : `eks-auth: warning: ${message}\n`),
+    notify: (message) => process.stderr.write(`eks-auth: ${message}\n`),
     beforeNetwork: () => applyDeferredCaCerts((message) => logger.warn(message)),
     cacheDir: flags.cache === false ? undefined : (flags.cacheDir ?? defaultCacheDir()),
   });

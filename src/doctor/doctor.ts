@@ -11,7 +11,8 @@ import { defaultCacheDir } from '../cache/paths.js';
 import { getToken, type TokenResult, type TokenTarget } from '../token/get-token.js';
 import { decodeToken } from '../token/token-format.js';
 import { describeSkew, CLOCK_SKEW_TOLERANCE_MS } from '../token/clock.js';
-import { parseAuthenticatorArgs, parseAwsGetTokenArgs } from '../kubeconfig/convert.js';
+import { tokenTargetFromExec } from '../kubeconfig/convert.js';
+import { formatDuration } from '../duration.js';
 import { verifyToken, type Identity } from '../verify/verify-token.js';
 import { undiciTransport, type StsTransport } from '../verify/sts-client.js';
 import { mapIdentity, parseAwsAuth } from '../mapping/aws-auth.js';
@@ -53,11 +54,6 @@ export function describeTokenUrl(token: string): string {
     .replace(/(X-Amz-Security-Token=)[^&]+/, '$1(masked)');
 }
 
-function duration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
-}
-
 interface ContextInfo {
   server: string;
   caPem?: string;
@@ -75,10 +71,8 @@ function readContext(files: string[], context: string): ContextInfo {
   const exec = find('users', ctx.user)?.user?.exec;
   let execSettings: ContextInfo['exec'];
   if (exec && Array.isArray(exec.args)) {
-    const command = String(exec.command ?? '').split('/').pop();
-    const args = exec.args.map(String);
-    const parsed = command === 'aws' ? parseAwsGetTokenArgs(args) : parseAuthenticatorArgs(args);
-    if (parsed.ok) execSettings = parsed.settings;
+    const parsed = tokenTargetFromExec(String(exec.command ?? ''), exec.args.map(String));
+    if (parsed?.ok) execSettings = parsed.settings;
   }
   return {
     server: String(cluster.server).replace(/\/$/, ''),
@@ -92,19 +86,16 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   const env = opts.env ?? process.env;
   const checks: DoctorCheck[] = [];
   const add = (check: DoctorCheck) => checks.push(check);
-  let settings = { clusterId: opts.clusterId, region: opts.region, profile: opts.profile, roleArn: opts.roleArn };
+  const flags: TokenTarget = { clusterId: opts.clusterId, region: opts.region, profile: opts.profile, roleArn: opts.roleArn };
+  let settings: TokenTarget = flags;
 
   let context: ContextInfo | undefined;
   if (opts.context) {
     try {
       context = readContext(opts.kubeconfigFiles ?? [], opts.context);
-      // The user entry's own arguments fill what the doctor was not told (flags win).
-      settings = {
-        clusterId: settings.clusterId ?? context.exec?.clusterId,
-        region: settings.region ?? context.exec?.region,
-        profile: settings.profile ?? context.exec?.profile,
-        roleArn: settings.roleArn ?? context.exec?.roleArn,
-      };
+      // The user entry's own arguments (session name, external ID included) make the same token
+      // kubectl would get; flags given to doctor win.
+      settings = { ...context.exec, ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) };
       add({ name: 'kubeconfig', status: 'ok', summary: `context ${opts.context}: ${context.server}${context.exec ? `, cluster ID ${context.exec.clusterId ?? '(none)'}` : ''}` });
     } catch (err) {
       add({ name: 'kubeconfig', status: 'fail', summary: (err as Error).message, hint: 'check --context and --kubeconfig ("kubectl config get-contexts" lists them)' });
@@ -133,7 +124,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   add({
     name: 'token',
     status: 'ok',
-    summary: `for cluster ${token.clusterId}, STS host ${token.stsHost} (signing region ${token.signingRegion}, partition ${token.partition}); signed ${token.signedAt.toISOString()} (${duration(now - token.signedAt.getTime())} ago), expires in ${duration(token.expiresAt.getTime() - now)}; ${token.fromCache ? 'from the cache' : 'newly signed'}`,
+    summary: `for cluster ${token.clusterId}, STS host ${token.stsHost} (signing region ${token.signingRegion}, partition ${token.partition}); signed ${token.signedAt.toISOString()} (${formatDuration(now - token.signedAt.getTime())} ago), expires in ${formatDuration(token.expiresAt.getTime() - now)}; ${token.fromCache ? 'from the cache' : 'newly signed'}`,
     details: { url: describeTokenUrl(token.token), signedAt: token.signedAt.toISOString(), expiresAt: token.expiresAt.toISOString(), fromCache: token.fromCache },
   });
 
@@ -164,7 +155,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
     add({
       name: 'clock',
       status: skewed ? 'fail' : 'ok',
-      summary: skewed ? describeSkew(offset) : `in step with STS (${Math.round(offset / 1000) === 0 ? '' : offset > 0 ? '+' : '-'}${duration(Math.abs(offset))})`,
+      summary: skewed ? describeSkew(offset) : `in step with STS (${Math.round(offset / 1000) === 0 ? '' : offset > 0 ? '+' : '-'}${formatDuration(Math.abs(offset))})`,
       ...(skewed ? { hint: 'fix the clock (for example "timedatectl set-ntp true"); tokens signed with a wrong clock fail' } : {}),
       details: { offsetMs: offset },
     });

@@ -4,7 +4,7 @@
  * profile. Works on the YAML document (comments and order kept); pure apart from the caller's I/O.
  */
 import { parseArgs } from 'node:util';
-import { isMap, isSeq, parseDocument, type Document, type YAMLMap } from 'yaml';
+import { isMap, isSeq, parseDocument, stringify, type Document, type YAMLMap } from 'yaml';
 import type { TokenTarget } from '../token/get-token.js';
 
 export const EXEC_V1 = 'client.authentication.k8s.io/v1';
@@ -12,7 +12,7 @@ export const INSTALL_HINT = 'eks-auth is the credential plugin for this cluster.
 
 export interface ConvertedUser {
   name: string;
-  from: 'aws eks get-token' | 'aws-iam-authenticator token';
+  from: Exclude<ExecTool, 'eks-auth'>;
   args: string[];
 }
 
@@ -23,6 +23,11 @@ export interface SkippedUser {
 
 export interface ConvertResult {
   text: string;
+  /**
+   * The converted user entries alone, for --dry-run: the rest of a kubeconfig holds other users'
+   * tokens and keys, and exec env values may be secrets, so neither is shown.
+   */
+  preview: string;
   converted: ConvertedUser[];
   skipped: SkippedUser[];
 }
@@ -80,6 +85,48 @@ export function parseAuthenticatorArgs(args: string[]): Parsed {
   };
 }
 
+/** `eks-auth token …`: what an already converted (or hand-written) user entry asks for. */
+export function parseEksAuthArgs(args: string[]): Parsed {
+  const { values, positionals } = parseArgs({
+    args,
+    strict: false,
+    allowPositionals: true,
+    options: {
+      'cluster-id': { type: 'string', short: 'i' }, 'cluster-name': { type: 'string' }, region: { type: 'string' }, profile: { type: 'string' },
+      role: { type: 'string', short: 'r' }, 'role-arn': { type: 'string' }, 'external-id': { type: 'string', short: 'e' },
+      'session-name': { type: 'string', short: 's' }, 'forward-session-name': { type: 'boolean' },
+    },
+  });
+  if (positionals[0] !== 'token') return { ok: false, reason: `not "eks-auth token" (${positionals.join(' ') || 'no command'})` };
+  const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  return {
+    ok: true,
+    settings: {
+      clusterId: str('cluster-id') ?? str('cluster-name'), region: str('region'), profile: str('profile'), roleArn: str('role') ?? str('role-arn'),
+      externalId: str('external-id'), sessionName: str('session-name'), forwardSessionName: values['forward-session-name'] === true,
+    },
+  };
+}
+
+export type ExecTool = 'eks-auth' | 'aws eks get-token' | 'aws-iam-authenticator token';
+
+/**
+ * Which token a kubeconfig exec entry asks for, whichever of the three tools it runs; undefined
+ * for other commands. Shared by convert-kubeconfig and doctor.
+ */
+export function tokenTargetFromExec(command: string, args: string[]): (Parsed & { tool: ExecTool }) | undefined {
+  switch (commandName(command)) {
+    case 'eks-auth':
+      return { tool: 'eks-auth', ...parseEksAuthArgs(args) };
+    case 'aws':
+      return { tool: 'aws eks get-token', ...parseAwsGetTokenArgs(args) };
+    case 'aws-iam-authenticator':
+      return { tool: 'aws-iam-authenticator token', ...parseAuthenticatorArgs(args) };
+    default:
+      return undefined;
+  }
+}
+
 export function eksAuthArgs(s: TokenSettings): string[] {
   const args = ['token', '-i', s.clusterId!];
   if (s.region) args.push('--region', s.region);
@@ -118,6 +165,7 @@ export function convertKubeconfig(text: string, opts: { context?: string | undef
   if (wanted && wanted.size === 0) throw new Error(`no context named "${opts.context}"`);
   const converted: ConvertedUser[] = [];
   const skipped: SkippedUser[] = [];
+  const convertedEntries: YAMLMap[] = [];
   const users = doc.get('users');
   for (const item of isSeq(users) ? users.items : []) {
     if (!isMap(item)) continue;
@@ -125,20 +173,11 @@ export function convertKubeconfig(text: string, opts: { context?: string | undef
     if (wanted && !wanted.has(name)) continue;
     const exec = item.getIn(['user', 'exec'], true);
     if (!isMap(exec)) continue;
-    const command = commandName(String(exec.get('command') ?? ''));
     const argsNode = exec.get('args', true);
     const args = isSeq(argsNode) ? argsNode.items.map((n) => String((n as { value?: unknown }).value ?? n)) : [];
-    let from: ConvertedUser['from'];
-    let parsed: Parsed;
-    if (command === 'aws') {
-      from = 'aws eks get-token';
-      parsed = parseAwsGetTokenArgs(args);
-    } else if (command === 'aws-iam-authenticator') {
-      from = 'aws-iam-authenticator token';
-      parsed = parseAuthenticatorArgs(args);
-    } else {
-      continue;
-    }
+    const parsed = tokenTargetFromExec(String(exec.get('command') ?? ''), args);
+    if (!parsed || parsed.tool === 'eks-auth') continue;
+    const from = parsed.tool;
     if (!parsed.ok) {
       skipped.push({ name, reason: parsed.reason });
       continue;
@@ -166,6 +205,13 @@ export function convertKubeconfig(text: string, opts: { context?: string | undef
     if (!exec.has('interactiveMode')) exec.set('interactiveMode', 'IfAvailable');
     exec.set('installHint', INSTALL_HINT);
     converted.push({ name, from, args: newArgs });
+    convertedEntries.push(item);
   }
-  return { text: doc.toString({ indentSeq: false }), converted, skipped };
+  const preview = stringify({ users: convertedEntries.map((e) => maskEnvValues(e.toJSON())) }, { indentSeq: false });
+  return { text: doc.toString({ indentSeq: false }), preview, converted, skipped };
+}
+
+function maskEnvValues(user: { user?: { exec?: { env?: Array<{ name?: string; value?: string }> } } }): unknown {
+  for (const entry of user.user?.exec?.env ?? []) entry.value = '(not shown)';
+  return user;
 }

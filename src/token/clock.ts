@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { readPrivateJson, writePrivateJson } from '../cache/file-store.js';
 import { rmSync } from 'node:fs';
+import { formatDuration } from '../duration.js';
 
 /** Offsets up to this are left alone: STS tolerates them and the Date header has 1 s resolution. */
 export const CLOCK_SKEW_TOLERANCE_MS = 60_000;
@@ -23,8 +24,7 @@ export function writeClockOffset(cacheDir: string, offsetMs: number): void {
 }
 
 export function describeSkew(offsetMs: number): string {
-  const s = Math.round(Math.abs(offsetMs) / 1000);
-  const text = s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+  const text = formatDuration(Math.abs(offsetMs));
   // offset = AWS time − local time: positive means the local clock is behind.
   return `the local clock is ${text} ${offsetMs > 0 ? 'behind' : 'ahead of'} AWS`;
 }

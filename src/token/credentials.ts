@@ -3,7 +3,7 @@
  * optional AssumeRole, and the translation of SDK failures into one actionable line each.
  * Heavy modules are imported lazily so a command that does not need them never loads them.
  */
-import { EksAuthError } from '../errors.js';
+import { EksAuthError, isEksAuthError } from '../errors.js';
 import type { SigningCredentials } from './presign.js';
 
 export interface ResolvedCredentials extends SigningCredentials {
@@ -68,14 +68,12 @@ export interface SourceCredentialOptions {
   /** Profile named with --profile; AWS_PROFILE is honoured by the chain itself. */
   profile?: string | undefined;
   profileName: string;
-  region?: string | undefined;
   /** Whether a prompt may be shown (MFA); a function is asked only when a prompt is needed. */
   interactive: boolean | (() => boolean);
   clusterId: string;
   logger: Logger;
   /** Reads one line from the user; used for the MFA code. */
   prompt?: ((question: string) => Promise<string>) | undefined;
-  env?: Record<string, string | undefined> | undefined;
 }
 
 export async function resolveSourceCredentials(opts: SourceCredentialOptions): Promise<ResolvedCredentials> {
@@ -98,7 +96,8 @@ export async function resolveSourceCredentials(opts: SourceCredentialOptions): P
       );
     }
     const code = (await opts.prompt(`MFA code for ${serial}: `)).trim();
-    if (!/^\d{6}$/.test(code)) throw new EksAuthError('MFA_REQUIRED', `"${code}" is not a 6-digit MFA code for ${serial}`);
+    // What was typed is not repeated: it may be something else pasted by mistake.
+    if (!/^\d{6}$/.test(code)) throw new EksAuthError('MFA_REQUIRED', `the MFA code for ${serial} must be 6 digits`);
     return code;
   };
   try {
@@ -124,7 +123,7 @@ export async function resolveSourceCredentials(opts: SourceCredentialOptions): P
 
 /** Maps SDK credential failures to one line saying what is wrong and what to run. */
 export function translateCredentialError(err: unknown, profileName: string): EksAuthError {
-  if (err instanceof EksAuthError) return err;
+  if (isEksAuthError(err)) return err;
   const e = err as { name?: string; message?: string; Code?: string };
   const message = String(e?.message ?? err);
   if (/sso/i.test(message) && /(expired|invalid|not found|sso login)/i.test(message)) {
@@ -225,8 +224,8 @@ async function callSts<T>(call: () => Promise<T>, operation: string, roleArn?: s
   try {
     return await call();
   } catch (err) {
-    if (err instanceof EksAuthError) throw err;
-    const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+    if (isEksAuthError(err)) throw err;
+    const e = err as { name?: string; message?: string };
     if (operation === 'AssumeRole' && e.name === 'AccessDenied') {
       throw new EksAuthError('ASSUME_ROLE_DENIED', `STS denied AssumeRole on ${roleArn}: ${e.message ?? e.name}`, { cause: err });
     }

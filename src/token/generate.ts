@@ -35,12 +35,10 @@ export async function generateToken(args: {
     resolveSourceCredentials({
       profile: options.profile,
       profileName: settings.profileName,
-      region: settings.region,
       interactive: options.interactive ?? false,
       clusterId: options.clusterId,
       logger,
       prompt: options.prompt,
-      env: args.env,
     });
 
   const resolveSource = async (): Promise<ResolvedCredentials> => {
@@ -54,7 +52,7 @@ export async function generateToken(args: {
       const { ssoSettingsOf, ssoDeviceLogin } = await import('./sso-login.js');
       const sso = await ssoSettingsOf(settings.profiles, settings.profileName, args.env);
       if (!sso) throw err;
-      await ssoDeviceLogin({ sso, profileName: settings.profileName, lockDir: cache?.dir ?? join(tmpdir(), `eks-auth-${process.getuid?.() ?? 'user'}`), tell: (m) => options.onWarning?.(m, { raw: true }), logger });
+      await ssoDeviceLogin({ sso, profileName: settings.profileName, lockDir: cache?.dir ?? join(tmpdir(), `eks-auth-${process.getuid?.() ?? 'user'}`), tell: (m) => options.notify?.(m), logger });
       return chain();
     }
   };
@@ -105,7 +103,7 @@ export async function generateToken(args: {
     // The Date header has one-second resolution; smaller differences are noise.
     const skewed = Math.abs(learnedOffsetMs) > CLOCK_SKEW_TOLERANCE_MS;
     if (skewed && Math.abs(learnedOffsetMs - clockOffsetMs) > CLOCK_SKEW_TOLERANCE_MS) {
-      options.onWarning?.(`${describeSkew(learnedOffsetMs)} (STS's Date header); signing with the corrected time. Fix the clock (for example "timedatectl set-ntp true").`);
+      options.notify?.(`warning: ${describeSkew(learnedOffsetMs)} (STS's Date header); signing with the corrected time. Fix the clock (for example "timedatectl set-ntp true").`);
     }
     clockOffsetMs = skewed ? learnedOffsetMs : 0;
     if (cache) {

@@ -46,10 +46,10 @@ export interface GetTokenOptions {
   prompt?: ((question: string) => Promise<string>) | undefined;
   logger?: Logger | undefined;
   /**
-   * Told things the user should know even on success (a skewed clock; an SSO sign-in URL and code,
-   * with raw: true for messages that are not warnings); default: ignored.
+   * Told what the user should see even on success: a skewed clock, an SSO sign-in URL and code.
+   * One line each, without a program prefix; default: ignored.
    */
-  onWarning?: ((message: string, opts?: { raw?: boolean }) => void) | undefined;
+  notify?: ((message: string) => void) | undefined;
   /** Called once before the first network connection (a cache hit makes none). */
   beforeNetwork?: (() => Promise<void>) | undefined;
   /** Clock, for tests and clock-skew correction. */
@@ -154,25 +154,14 @@ export async function getToken(options: GetTokenOptions): Promise<TokenResult> {
   });
   if (cacheDir) {
     const hit = readCachedToken(cacheDir, tokenKey, now().getTime());
-    if (hit) {
-      return {
-        token: hit.token, expiresAt: new Date(hit.expiresAt), signedAt: new Date(hit.signedAt), clusterId: hit.clusterId,
-        stsHost: hit.stsHost, signingRegion: hit.signingRegion, partition: hit.partition as PartitionId,
-        accessKeyId: hit.accessKeyId, credentialsExpireAt: hit.credentialsExpireAt ? new Date(hit.credentialsExpireAt) : undefined, fromCache: true,
-      };
-    }
+    if (hit) return hit;
   }
 
   const { generateToken } = await import('./generate.js');
   const result = await generateToken({ options, settings, endpoint, env, now, cache: cacheDir ? { dir: cacheDir, fingerprint, stsApiEndpoint } : undefined });
   if (cacheDir) {
     try {
-      writeCachedToken(cacheDir, {
-        version: 1, kind: 'token', key: tokenKey, token: result.token, signedAt: result.signedAt.toISOString(),
-        expiresAt: result.expiresAt.toISOString(), clusterId: result.clusterId, region: settings.region ?? null,
-        stsHost: result.stsHost, signingRegion: result.signingRegion, partition: result.partition, profile: settings.profileName,
-        roleArn: options.roleArn ?? null, accessKeyId: result.accessKeyId, credentialsExpireAt: result.credentialsExpireAt?.toISOString() ?? null,
-      });
+      writeCachedToken(cacheDir, tokenKey, result, { region: settings.region ?? null, profile: settings.profileName, roleArn: options.roleArn ?? null });
     } catch (err) {
       // A cache that cannot be written (read-only home, full disk) costs speed, never the token.
       options.logger?.debug(`token cache not written: ${(err as Error).message}`);

@@ -6,12 +6,12 @@
  * run the login while the others wait for its token.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { loadSsoSessionData } from '@smithy/core/config';
 import { EksAuthError } from '../errors.js';
-import { acquireLock, ensurePrivateDir } from '../cache/file-store.js';
+import { acquireLock, ensurePrivateDir, writePrivateJson } from '../cache/file-store.js';
 import type { Logger } from './credentials.js';
 
 export interface SsoSettings {
@@ -64,7 +64,7 @@ export interface SsoLoginOptions {
   profileName: string;
   /** Folder for the lock (the eks-auth cache folder). */
   lockDir: string;
-  /** Where the URL and code are shown: stderr, never stdout (kubectl reads that). */
+  /** Where the URL and code are shown (one line each): stderr, never stdout (kubectl reads that). */
   tell: (message: string) => void;
   logger: Logger;
   /** The longest the login may take, the device code's own lifetime permitting. */
@@ -89,7 +89,7 @@ export async function ssoDeviceLogin(opts: SsoLoginOptions): Promise<void> {
       const device = await client.send(new StartDeviceAuthorizationCommand({ clientId: registration.clientId, clientSecret: registration.clientSecret, startUrl: opts.sso.startUrl }));
       const deadline = Date.now() + Math.min(timeoutMs, (device.expiresIn ?? 600) * 1000);
       opts.tell(
-        `eks-auth: the SSO session of profile "${opts.profileName}" has expired. To sign in, open ${device.verificationUriComplete ?? device.verificationUri} ` +
+        `the SSO session of profile "${opts.profileName}" has expired. To sign in, open ${device.verificationUriComplete ?? device.verificationUri} ` +
           `and check that it shows the code ${device.userCode}; waiting until ${new Date(deadline).toISOString()}.`,
       );
       let interval = Math.max(1, device.interval ?? 5) * 1000;
@@ -98,7 +98,8 @@ export async function ssoDeviceLogin(opts: SsoLoginOptions): Promise<void> {
         if (Date.now() > deadline) throw new EksAuthError('SSO_SESSION_EXPIRED', `the SSO sign-in for profile "${opts.profileName}" was not approved in time: run the command again, or "aws sso login --profile ${opts.profileName}"`);
         try {
           const token = await client.send(new CreateTokenCommand({ clientId: registration.clientId, clientSecret: registration.clientSecret, grantType: 'urn:ietf:params:oauth:grant-type:device_code', deviceCode: device.deviceCode }));
-          writeTokenFile(tokenPath, {
+          // 0600, atomically: the token is a bearer secret, and other processes may be reading.
+          writePrivateJson(dirname(tokenPath), basename(tokenPath), {
             startUrl: opts.sso.startUrl,
             region: opts.sso.region,
             accessToken: token.accessToken,
@@ -108,7 +109,7 @@ export async function ssoDeviceLogin(opts: SsoLoginOptions): Promise<void> {
             registrationExpiresAt: new Date((registration.clientSecretExpiresAt ?? 0) * 1000).toISOString(),
             ...(token.refreshToken ? { refreshToken: token.refreshToken } : {}),
           });
-          opts.tell(`eks-auth: signed in to SSO for profile "${opts.profileName}".`);
+          opts.tell(`signed in to SSO for profile "${opts.profileName}".`);
           return;
         } catch (err) {
           const name = (err as { name?: string }).name;
@@ -126,12 +127,4 @@ export async function ssoDeviceLogin(opts: SsoLoginOptions): Promise<void> {
   } finally {
     release?.();
   }
-}
-
-/** 0600, atomically: the token is a bearer secret, and other processes may be reading. */
-function writeTokenFile(path: string, token: Record<string, unknown>): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(token, null, 2), { mode: 0o600 });
-  renameSync(tmp, path);
 }

@@ -65,7 +65,6 @@ test('each key input gets its own entry, and another access key never gets this 
     await token(env, ['-r', ADMIN_ROLE.arn, '-s', 'other-session']),
     await token({ ...env, AWS_ACCESS_KEY_ID: BOB_SESSION.accessKeyId, AWS_SECRET_ACCESS_KEY: BOB_SESSION.secretAccessKey, AWS_SESSION_TOKEN: BOB_SESSION.sessionToken! }),
   ];
-  assert.ok(base.token && variants.every((v) => v.token));
   assert.equal(tokenFiles().length, 1 + variants.length, 'every variant has its own entry');
   const cluster = await runEksAuth(['token', '-i', 'staging'], { env });
   assert.notEqual(JSON.parse(cluster.stdout).status.token, base.token);
@@ -128,11 +127,10 @@ test('16 kubectl-like processes on an empty cache all succeed with valid JSON', 
 
 test('--no-cache neither reads nor writes the cache', async (t) => {
   const { env, tokenFiles } = setup(t, alice);
-  const cached = await token(env);
+  await token(env);
   const fresh = await runEksAuth(['token', '-i', 'prod', '--no-cache', '-v'], { env });
-  assert.match(fresh.stderr, /token signed/);
+  assert.match(fresh.stderr, /token signed/, 'signed anew although an entry exists');
   assert.equal(tokenFiles().length, 1);
-  assert.ok(cached.token);
   const { env: env2, tokenFiles: files2 } = setup(t, alice);
   await token(env2, ['--no-cache']);
   assert.equal(files2().length, 0);

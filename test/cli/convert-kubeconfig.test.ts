@@ -68,6 +68,9 @@ users:
       apiVersion: client.authentication.k8s.io/v1alpha1
       command: /usr/local/bin/aws-iam-authenticator
       args: [token, -i, prod, -r, "arn:aws:iam::111122223333:role/admin"]
+      env:
+      - name: VAULT_TOKEN
+        value: s3cr3t-vault-token
 - name: odd
   user:
     exec:
@@ -132,7 +135,12 @@ test('--context converts only that context\'s user; --dry-run writes nothing; --
   assert.equal(dry.code, 0, dry.stderr);
   assert.match(dry.stderr, /would convert user "legacy"/);
   assert.doesNotMatch(dry.stderr, /would convert user "arn:/);
-  assert.equal(parse(dry.stdout).users[1].user.exec.command, 'eks-auth');
+  const preview = parse(dry.stdout);
+  assert.deepEqual(preview.users.map((u: any) => u.name), ['legacy'], 'only the converted entry is shown');
+  assert.equal(preview.users[0].user.exec.command, 'eks-auth');
+  assert.doesNotMatch(dry.stdout, /token: abc|certificate-authority-data/, 'nothing else of the file reaches stdout');
+  assert.doesNotMatch(dry.stdout, /s3cr3t-vault-token/, 'exec env values are not shown');
+  assert.equal(preview.users[0].user.exec.env[0].name, 'VAULT_TOKEN');
   assert.equal(readFileSync(file, 'utf8'), original, 'dry run wrote nothing');
   assert.equal(existsSync(`${file}.eks-auth-backup`), false);
   await runEksAuth(['convert-kubeconfig', '--kubeconfig', file], { env });
@@ -147,9 +155,11 @@ test('--context converts only that context\'s user; --dry-run writes nothing; --
   assert.match(missing.stderr, /no context named "nope"/);
 });
 
-test('KUBECONFIG picks the file, as kubectl does', async (t) => {
+test('KUBECONFIG picks the file, as kubectl does; --dry-run hides exec env values', async (t) => {
   const { env, file } = setup(t);
   const r = await runEksAuth(['setup', '--dry-run'], { env: { ...env, KUBECONFIG: file } });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /would convert user "legacy" in .*\/config:/);
+  assert.doesNotMatch(r.stdout, /AWS_PROFILE/, 'AWS_PROFILE moved to --profile');
+  assert.match(r.stdout, /--profile\n\s*- work/);
 });

@@ -77,3 +77,19 @@ test('doctor: no credentials is the first failure, and it says what to do', asyn
   assert.equal(r.code, 1);
   assert.match(r.stdout, /^FAIL +credentials +no AWS credentials found; tried environment/m);
 });
+
+test('doctor: a context whose user runs eks-auth with --profile (as convert-kubeconfig writes it) gives the cluster and profile', async (t) => {
+  const { env, home } = setup(t, { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' });
+  writeFile(join(home, 'aws-credentials'), `[work]\naws_access_key_id = ${ALICE.accessKeyId}\naws_secret_access_key = ${ALICE.secretAccessKey}\n`);
+  const kubeconfig = writeFile(join(home, 'converted'), stringify({
+    apiVersion: 'v1', kind: 'Config',
+    clusters: [{ name: 'prod', cluster: { server: apiserver.url, 'certificate-authority-data': Buffer.from(apiserver.caPem).toString('base64') } }],
+    users: [{ name: 'eks', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'eks-auth', args: ['token', '-i', 'prod', '--region', 'eu-west-1', '--profile', 'work'], interactiveMode: 'IfAvailable' } } }],
+    contexts: [{ name: 'prod', context: { cluster: 'prod', user: 'eks' } }],
+  }));
+  const r = await runEksAuth(['doctor', '--context', 'prod', '--kubeconfig', kubeconfig], { env });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /^ok +kubeconfig +context prod: .*, cluster ID prod$/m);
+  assert.match(r.stdout, /^ok +credentials +static keys in the shared credentials\/config file; access key AKIAALICEEXAMPLE0001, profile work$/m);
+  assert.match(r.stdout, /^ok +cluster +.* says you are "alice"/m);
+});

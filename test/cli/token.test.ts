@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { isolatedEnv, runEksAuth, writeFile } from '../support/cli.js';
 import { ADMIN_ROLE, ALICE, BOB_SESSION, PARTNER_ROLE, startStsStandIn, type StsStandIn } from '../support/sts-stand-in.js';
-import { replayToken } from '../support/replay.js';
+import { verifyToken } from '../../src/verify/verify-token.js';
 import { decodeToken } from '../../src/token/token-format.js';
 
 let sts: StsStandIn;
@@ -28,6 +28,9 @@ function setup(t: { after(fn: () => void): void }, extra: Record<string, string>
   return ctx;
 }
 
+/** Who STS says signed the token, checked for this cluster as an EKS verifier would. */
+const whoSigned = (token: string, clusterId: string) => verifyToken(token, { clusterId, stsEndpointOverride: sts.url });
+
 function assertOneLineError(stderr: string, pattern: RegExp) {
   const lines = stderr.trimEnd().split('\n');
   assert.equal(lines.length, 1, `expected one line on stderr, got:\n${stderr}`);
@@ -47,7 +50,7 @@ test('prints a compact v1beta1 ExecCredential by default, and stderr stays silen
   assert.equal(cred.apiVersion, 'client.authentication.k8s.io/v1beta1');
   const expires = Date.parse(cred.status.expirationTimestamp);
   assert.ok(Math.abs(expires - (Date.now() + 14 * 60_000)) < 10_000, 'expires 14 minutes after signing');
-  assert.equal((await replayToken(cred.status.token, 'c1', sts.url)).status, 200);
+  assert.equal((await whoSigned(cred.status.token, 'c1')).arn, ALICE.arn);
 });
 
 test('--token-only prints the token alone; KUBERNETES_AWS_AUTHENTICATOR_CLUSTER_ID names the cluster', async (t) => {
@@ -55,7 +58,7 @@ test('--token-only prints the token alone; KUBERNETES_AWS_AUTHENTICATOR_CLUSTER_
   const r = await runEksAuth(['token', '--token-only'], { env });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^k8s-aws-v1\.[A-Za-z0-9_-]+\n$/);
-  assert.equal((await replayToken(r.stdout.trim(), 'from-env', sts.url)).status, 200);
+  assert.equal((await whoSigned(r.stdout.trim(), 'from-env')).arn, ALICE.arn);
 });
 
 test('the apiVersion follows KUBERNETES_EXEC_INFO, --api-version overrides it, v1alpha1 warns', async (t) => {
@@ -79,7 +82,7 @@ test('a profile from the shared files: its keys and its region choose the STS ho
   assert.match(decodeToken(r.stdout.trim()), /^https:\/\/sts\.ap-southeast-2\.amazonaws\.com\/\?/);
   const viaEnv = await runEksAuth(['token', '-i', 'c', '--token-only'], { env: { ...env, AWS_PROFILE: 'work' } });
   assert.equal(viaEnv.code, 0, viaEnv.stderr);
-  assert.equal((await replayToken(viaEnv.stdout.trim(), 'c', sts.url)).body.GetCallerIdentityResponse.GetCallerIdentityResult.Arn, ALICE.arn);
+  assert.equal((await whoSigned(viaEnv.stdout.trim(), 'c')).arn, ALICE.arn);
 });
 
 test('-r assumes the role: the token is signed by the role session, with X-Amz-Security-Token; -e and -s reach STS', async (t) => {
@@ -91,8 +94,7 @@ test('-r assumes the role: the token is signed by the role session, with X-Amz-S
   const url = decodeToken(r.stdout.trim());
   assert.match(url, /&X-Amz-Security-Token=[^&]+&X-Amz-Signature=/);
   assert.match(url, /X-Amz-Credential=ASIA/);
-  const who = (await replayToken(r.stdout.trim(), 'c', sts.url)).body.GetCallerIdentityResponse.GetCallerIdentityResult;
-  assert.equal(who.Arn, 'arn:aws:sts::444455556666:assumed-role/partner-deploy/ci-deploy');
+  assert.equal((await whoSigned(r.stdout.trim(), 'c')).arn, 'arn:aws:sts::444455556666:assumed-role/partner-deploy/ci-deploy');
 });
 
 test('--role-arn (aws eks get-token spelling) uses the AWS CLI session name; --forward-session-name keeps the caller\'s', async (t) => {
@@ -117,6 +119,19 @@ test('MFA: prompts on stderr when kubectl says the session is interactive, and s
   assert.match(r.stderr, /MFA code for arn:aws:iam::111122223333:mfa\/alice: /);
   assert.equal(JSON.parse(r.stdout).kind, 'ExecCredential', 'stdout holds only the credential');
   assert.equal(sts.assumeRoleCalls.at(-1)!.tokenCode, '123456');
+});
+
+test('MFA: a code that is not 6 digits is refused without repeating what was typed', async (t) => {
+  const { env, home } = setup(t);
+  writeFile(join(home, 'aws-credentials'), `[base]\naws_access_key_id = ${ALICE.accessKeyId}\naws_secret_access_key = ${ALICE.secretAccessKey}\n`);
+  writeFile(join(home, 'aws-config'), `[profile mfa]\nrole_arn = ${MFA_ROLE.arn}\nsource_profile = base\nmfa_serial = ${MFA_ROLE.mfa.serialNumber}\n`);
+  const r = await runEksAuth(['token', '-i', 'c', '--profile', 'mfa', '--no-cache'], {
+    env: { ...env, KUBERNETES_EXEC_INFO: '{"apiVersion":"client.authentication.k8s.io/v1","spec":{"interactive":true}}' },
+    input: 'hunter2-pasted-secret\n',
+  });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /eks-auth: the MFA code for arn:aws:iam::111122223333:mfa\/alice must be 6 digits\n$/);
+  assert.ok(!r.stderr.includes('hunter2'), 'the typed text is not echoed');
 });
 
 test('MFA: fails at once without a terminal, saying what to do, and calls no STS', async (t) => {
